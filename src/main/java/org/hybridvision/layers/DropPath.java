@@ -1,0 +1,39 @@
+package org.hybridvision.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Stochastic depth on a residual branch (timm semantics): in training each sample's branch is kept with probability
+ * {@code 1 - rate} and kept samples are divided by {@code 1 - rate}; at inference (or rate 0) it is the identity.
+ */
+public final class DropPath {
+    private final float rate;
+
+    /** @param rate probability of dropping a sample's branch */
+    public DropPath(float rate) {
+        if (rate < 0 || rate >= 1) {
+            throw new IllegalArgumentException("drop-path rate must be in [0, 1), got " + rate);
+        }
+        this.rate = rate;
+    }
+
+    /** @return the drop probability */
+    public float rate() {
+        return rate;
+    }
+
+    /** Applies stochastic depth to the branch output {@code x [B, ...]}. */
+    public NDArray apply(NDArray x, boolean training) {
+        if (!training || rate == 0f) {
+            return x;
+        }
+        long[] maskShape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(maskShape, 1);
+        maskShape[0] = x.getShape().get(0);
+        float keep = 1f - rate;
+        NDArray mask = x.getManager().randomUniform(0f, 1f, new Shape(maskShape), x.getDataType())
+                .lt(keep).toType(x.getDataType(), false).divi(keep);
+        return x.mul(mask);
+    }
+}
