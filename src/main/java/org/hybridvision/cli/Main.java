@@ -1,2 +1,65 @@
 package org.hybridvision.cli;
-public class Main { public static void main(String[] a) {} }
+
+import org.hybridvision.HybridVisionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code hybridvision} command line. Every user-input problem ends in one clear message and a non-zero exit
+ * status; {@code --debug} adds the stack trace.
+ */
+@Command(name = "hybridvision", mixinStandardHelpOptions = true, version = "hybridvision 0.1.0",
+        description = "Conformer and CMT image backbones on the JVM: create, load, predict, evaluate, train.",
+        subcommands = {ModelsCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    /** Exit status for bad user input (unknown name, unreadable file, impossible size, ...). */
+    public static final int EXIT_USER_ERROR = 2;
+    /** Exit status for an unexpected internal failure. */
+    public static final int EXIT_INTERNAL_ERROR = 3;
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        Engines.configureOffline();
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (used by tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debugOn = parseResult.originalArgs().contains("--debug");
+            if (ex instanceof HybridVisionException) {
+                System.err.println("error: " + ex.getMessage());
+                if (debugOn) {
+                    ex.printStackTrace();
+                }
+                return EXIT_USER_ERROR;
+            }
+            if (ex instanceof OutOfMemoryError) {
+                System.err.println("error: out of memory (" + ex.getMessage() + "). Use a smaller --batch or give the "
+                        + "JVM more heap with JAVA_OPTS=-Xmx...");
+                return EXIT_INTERNAL_ERROR;
+            }
+            System.err.println("internal error: " + ex + (debugOn ? "" : " (run with --debug for details)"));
+            if (debugOn) {
+                ex.printStackTrace();
+            }
+            return EXIT_INTERNAL_ERROR;
+        });
+        return cli.execute(args);
+    }
+}
