@@ -49,11 +49,6 @@ public final class Main implements Callable<Integer> {
                 }
                 return EXIT_USER_ERROR;
             }
-            if (ex instanceof OutOfMemoryError) {
-                System.err.println("error: out of memory (" + ex.getMessage() + "). Use a smaller --batch or give the "
-                        + "JVM more heap with JAVA_OPTS=-Xmx...");
-                return EXIT_INTERNAL_ERROR;
-            }
             System.err.println("internal error: " + ex + (debugOn ? "" : " (run with --debug for details)"));
             if (debugOn) {
                 ex.printStackTrace();

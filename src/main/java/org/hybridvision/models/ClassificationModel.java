@@ -45,6 +45,22 @@ public abstract class ClassificationModel extends Module {
      */
     public abstract void checkInputSize(long h, long w);
 
+    /**
+     * Family-specific adaptation of a checkpoint before it is loaded (the one place where remapping happens): the
+     * identity by default; CMT resizes relative-position biases built for another input size.
+     *
+     * @param stateDict tensors by PyTorch name
+     * @return the tensors to load (may be the same map)
+     */
+    public Map<String, NDArray> adaptStateDict(Map<String, NDArray> stateDict) {
+        return stateDict;
+    }
+
+    /** @return a one-line description of the configuration, stored in checkpoints written by this project */
+    public String describeConfig() {
+        return getClass().getSimpleName();
+    }
+
     @Override
     public NDList forward(Ctx ctx, NDList inputs) {
         Output out = forwardHeads(ctx, inputs.head());

@@ -157,6 +157,11 @@ public final class Conformer extends ClassificationModel {
     }
 
     @Override
+    public String describeConfig() {
+        return cfg.toString();
+    }
+
+    @Override
     public int numClasses() {
         return cfg.numClasses();
     }
@@ -180,6 +185,22 @@ public final class Conformer extends ClassificationModel {
     private record Branches(NDArray map, NDArray tokens, List<NDArray> features) {}
 
     private Branches run(Ctx ctx, NDArray img, boolean keepFeatures) {
+        return run(ctx, img, keepFeatures, null);
+    }
+
+    /**
+     * Intermediate outputs named after the official module paths ({@code maxpool}, {@code conv_1},
+     * {@code trans_patch_conv}, {@code trans_1}, {@code conv_trans_i__out0} (CNN map) / {@code __out1} (tokens),
+     * {@code trans_norm}), for comparing a port stage by stage against PyTorch forward hooks.
+     */
+    public java.util.LinkedHashMap<String, NDArray> trace(Ctx ctx, NDArray images) {
+        java.util.LinkedHashMap<String, NDArray> out = new java.util.LinkedHashMap<>();
+        Branches b = run(ctx, images, false, out);
+        out.put("trans_norm", transNorm.forward(ctx, b.tokens()));
+        return out;
+    }
+
+    private Branches run(Ctx ctx, NDArray img, boolean keepFeatures, java.util.Map<String, NDArray> trace) {
         long[] s = img.getShape().getShape();
         if (s.length != 4 || s[1] != 3) {
             throw new HybridVisionException("expected an image batch [B, 3, H, W], got " + img.getShape());
@@ -188,18 +209,30 @@ public final class Conformer extends ClassificationModel {
         NDArray xBase = Activation.relu(bn1.forward(ctx, conv1.forward(ctx, img)));
         xBase = Pool.maxPool2d(xBase, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         NDArray x = convStage1.forward(ctx, xBase, null).out();
+        if (trace != null) {
+            trace.put("maxpool", xBase);
+            trace.put("conv_1", x);
+        }
         // patch embedding is taken from the stem output, not from conv_1 (quirk A10.3)
         NDArray patches = Tokens.fromMap(transPatchConv.forward(ctx, xBase));
         // broadcast the class token; keep the result in the batch's scope, not the model's (memory trap 1)
         NDArray cls = ctx.value(clsToken, img).broadcast(new Shape(s[0], 1, cfg.embedDim()));
         cls.attach(img.getManager());
         NDArray xt = trans1.forward(ctx, NDArrays.concat(new NDList(cls, patches), 1));
+        if (trace != null) {
+            trace.put("trans_patch_conv", Tokens.toMap(patches, s[2] / cfg.patchSize(), s[3] / cfg.patchSize()));
+            trace.put("trans_1", xt);
+        }
         List<NDArray> features = keepFeatures ? new ArrayList<>() : null;
         int f = 0;
         for (int k = 0; k < stages.size(); k++) {
             NDList pair = stages.get(k).forward(ctx, x, xt);
             x = pair.get(0);
             xt = pair.get(1);
+            if (trace != null) {
+                trace.put("conv_trans_" + (k + 2) + "__out0", x);
+                trace.put("conv_trans_" + (k + 2) + "__out1", xt);
+            }
             if (keepFeatures && f < featureStages.length && featureStages[f] == k) {
                 features.add(x);
                 f++;
