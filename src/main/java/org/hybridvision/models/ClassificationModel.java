@@ -3,6 +3,7 @@ package org.hybridvision.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.hybridvision.layers.Module;
+import org.hybridvision.layers.NoGrad;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,14 @@ public abstract class ClassificationModel extends Module {
      * @throws org.hybridvision.HybridVisionException if the input size is not supported
      */
     public abstract Output forwardHeads(Ctx ctx, NDArray images);
+
+    /**
+     * Inference: an eval-mode forward of {@code images} with autograd recording off (safe on any thread). Results
+     * live in the manager of {@code images}.
+     */
+    public final Output infer(NDArray images) {
+        return NoGrad.run(() -> forwardHeads(Ctx.eval(images.getManager()), images));
+    }
 
     /**
      * The four feature maps at strides 4, 8, 16 and 32 for detection/segmentation necks ({@code [B, C_i, H/s, W/s]}).
