@@ -84,9 +84,7 @@ public final class Checkpoints {
         if (!isSafeTensors(file)) {
             return Map.of();
         }
-        try (NDManager scratch = NDManager.newBaseManager(); StateDict sd = SafeTensors.read(file, scratch)) {
-            return new LinkedHashMap<>(sd.metadata());
-        }
+        return SafeTensors.readMetadata(file);
     }
 
     /** Class names stored in a checkpoint written by this project, or null. */

@@ -24,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -47,6 +48,7 @@ public final class SafeTensors {
     /** Same bound as the reference implementation: a larger header means a corrupt file. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SafeTensors() {
     }
@@ -102,9 +104,10 @@ public final class SafeTensors {
         Path dir = target.getParent();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // not Files.createTempFile: that makes the file owner-only (0600); this one gets the usual umask
+            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 writeFully(ch, head);
                 for (ByteBuffer b : blobs) {
                     writeFully(ch, b);

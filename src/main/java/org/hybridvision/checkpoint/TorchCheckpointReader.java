@@ -2,7 +2,6 @@ package org.hybridvision.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import net.razorvine.pickle.PickleException;
 import org.hybridvision.checkpoint.TorchUnpickler.PythonClass;
 import org.hybridvision.checkpoint.TorchUnpickler.StorageRef;
 import org.hybridvision.checkpoint.TorchUnpickler.StorageType;
@@ -123,6 +122,7 @@ public final class TorchCheckpointReader {
             try {
                 Materializer m = new Materializer(file, manager, new ArrayList<>());
                 for (Map.Entry<String, Object> e : found.entries.entrySet()) {
+                    m.currentName = e.getKey();
                     out.put(e.getKey(), (NDArray) m.convert(e.getValue()));
                 }
             } catch (RuntimeException e) {
@@ -582,6 +582,8 @@ public final class TorchCheckpointReader {
         private final List<NDArray> created;
         private final Map<Object, NDArray> arrays = new IdentityHashMap<>();
         private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The state dict entry being converted, for messages; {@code null} in {@link #readObject}. */
+        String currentName;
 
         Materializer(Path file, NDManager manager, List<NDArray> created) {
             this.file = file;
@@ -635,16 +637,16 @@ public final class TorchCheckpointReader {
         }
 
         private NDArray tensor(TensorRef t) {
-            StorageType type = t.storage.type;
-            if (type.dtype == null) {
-                throw new CheckpointException(file + " holds a tensor stored as " + type.name + ", an element type "
-                        + "this reader does not support (supported: float32/64/16, bfloat16, int64/32/16/8, uint8, "
-                        + "bool). Convert it in Python before saving.");
+            String which = currentName == null ? "a tensor" : "tensor '" + currentName + "'";
+            if (t.dtype == null) {
+                throw new CheckpointException(file + " holds " + which + " of type " + t.dtypeName + ", an element "
+                        + "type this reader does not support (supported: float32/64/16, bfloat16, int64/32/16/8, "
+                        + "uint8, bool). Convert it in Python before saving.");
             }
             try {
-                return TensorCodec.toNDArray(manager, t.storage.data(), type.dtype, t.offset, t.shape, t.strides);
+                return TensorCodec.toNDArray(manager, t.storage.data(), t.dtype, t.offset, t.shape, t.strides);
             } catch (TensorCodec.LayoutException | IOException e) {
-                throw damaged(file, "a tensor cannot be rebuilt (" + e.getMessage() + ")", e);
+                throw damaged(file, which + " cannot be rebuilt (" + e.getMessage() + ")", e);
             }
         }
     }
@@ -677,6 +679,9 @@ public final class TorchCheckpointReader {
     private static String describeValue(Object v) {
         if (isTensor(v)) {
             return "tensor";
+        }
+        if (v instanceof StorageRef) {
+            return "storage";
         }
         if (v instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) v;

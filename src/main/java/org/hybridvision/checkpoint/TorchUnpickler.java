@@ -99,18 +99,32 @@ final class TorchUnpickler extends Unpickler {
         }
     }
 
-    /** A tensor as pickled by {@code _rebuild_tensor_v2}: storage, offset, shape and strides in elements. */
+    /**
+     * A tensor as pickled by {@code _rebuild_tensor_v2} (or v3): storage, offset, shape and strides in elements of
+     * {@link #dtype}.
+     */
     static final class TensorRef {
         final StorageRef storage;
         final long offset;
         final long[] shape;
         final long[] strides;
+        /** The element type, {@code null} when unsupported. */
+        final TensorCodec.DType dtype;
+        /** The element type as named in the file, for messages. */
+        final String dtypeName;
 
         TensorRef(StorageRef storage, long offset, long[] shape, long[] strides) {
+            this(storage, offset, shape, strides, storage.type.dtype, storage.type.name);
+        }
+
+        TensorRef(StorageRef storage, long offset, long[] shape, long[] strides, TensorCodec.DType dtype,
+                  String dtypeName) {
             this.storage = storage;
             this.offset = offset;
             this.shape = shape;
             this.strides = strides;
+            this.dtype = dtype;
+            this.dtypeName = dtypeName;
         }
     }
 
@@ -182,6 +196,7 @@ final class TorchUnpickler extends Unpickler {
         IObjectConstructor rebuildV2 = args -> rebuildTensor(args);
         constructors.put("torch._utils._rebuild_tensor_v2", rebuildV2);
         constructors.put("torch._utils._rebuild_tensor", rebuildV2);
+        constructors.put("torch._utils._rebuild_tensor_v3", TorchUnpickler::rebuildTensorV3);
         constructors.put("torch._utils._rebuild_parameter", args -> args[0]);
         constructors.put("torch._utils._rebuild_parameter_with_state", args -> args[0]);
         IObjectConstructor fromType = args -> {
@@ -221,7 +236,7 @@ final class TorchUnpickler extends Unpickler {
         if (known != null) {
             return known;
         }
-        if (module.equals("torch") && name.endsWith("Storage")) {
+        if ((module.equals("torch") || module.equals("torch.storage")) && name.endsWith("Storage")) {
             Integer size = STORAGE_SIZES.get(name);
             return new StorageType(full, storageDType(name), size == null ? 0 : size);
         }
@@ -383,6 +398,20 @@ final class TorchUnpickler extends Unpickler {
         return new TensorRef((StorageRef) args[0], asLong(args[1]), asLongs(args[2]), asLongs(args[3]));
     }
 
+    /** {@code _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype, ...)}: the dtype
+     * comes from the tensor (a global such as {@code torch.uint16}), the storage is untyped. */
+    private static Object rebuildTensorV3(Object[] args) {
+        if (args.length < 7 || !(args[0] instanceof StorageRef)) {
+            throw new PickleException("tensor without a storage (" + describe(args.length > 0 ? args[0] : null)
+                    + ")");
+        }
+        String dtypeName = String.valueOf(args[6]);
+        TensorCodec.DType dtype = dtypeName.startsWith("torch.")
+                ? TensorCodec.DType.fromTorchName(dtypeName.substring("torch.".length())) : null;
+        return new TensorRef((StorageRef) args[0], asLong(args[1]), asLongs(args[2]), asLongs(args[3]), dtype,
+                dtypeName);
+    }
+
     /** numpy scalars of plain numeric types become Java numbers; others stay placeholders. */
     private static Object numpyScalar(Object[] args) {
         try {
@@ -458,6 +487,12 @@ final class TorchUnpickler extends Unpickler {
         }
         if (o instanceof PythonObject) {
             return ((PythonObject) o).className();
+        }
+        if (o instanceof StorageRef) {
+            return "storage";
+        }
+        if (o instanceof TensorRef) {
+            return "tensor";
         }
         return o.getClass().getSimpleName();
     }
