@@ -3,7 +3,6 @@ package org.hybridvision.data;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.Arrays;
-import org.hybridvision.HybridVisionException;
 
 /**
  * An 8-bit image held as one {@code byte[]} in row-major, channel-interleaved (HWC) order, with 1 (grey) or 3 (RGB)
@@ -236,19 +235,6 @@ public final class ByteImage {
      */
     public static ByteImage fromBufferedImage(BufferedImage image) {
         return Images.fromBufferedImage(image, Images.Alpha.DROP);
-    }
-
-    /**
-     * Checks that this image has the given number of channels.
-     *
-     * @param expected 1 or 3
-     * @param what what the image is for, for the message
-     */
-    void requireChannels(int expected, String what) {
-        if (channels != expected) {
-            throw new HybridVisionException(what + " needs a " + expected + "-channel image, got " + channels
-                    + " channels");
-        }
     }
 
     @Override

@@ -36,7 +36,8 @@ import org.hybridvision.HybridVisionException;
  *   <li>sample values are taken as stored: embedded ICC profiles and PNG gamma are ignored, as Pillow ignores them
  *       (the JDK would otherwise convert ICC-tagged JPEGs to sRGB).</li>
  * </ul>
- * The EXIF orientation tag is not applied (Pillow does not apply it either unless asked).
+ * The EXIF orientation tag is not applied (Pillow does not apply it either unless asked). Known JDK limitation: its
+ * GIF reader mis-decodes <i>interlaced</i> GIFs only 2 to 4 pixels high (rows come out shifted or black).
  *
  * <p>Errors are {@link HybridVisionException}s that name the file: a missing or empty file, a file that is no image
  * (for example text named {@code .jpg}), and damaged data. A truncated JPEG is an error even though ImageIO would

@@ -284,7 +284,6 @@ public final class NpyArray {
      */
     public NDArray toNDArray(NDManager manager) {
         Shape s = new Shape(shape);
-        ByteBuffer buf = ByteBuffer.wrap(toLittleEndianBytes()).order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
             case FLOAT32:
                 return manager.create((float[]) data, s);
@@ -294,8 +293,11 @@ public final class NpyArray {
                 return manager.create((long[]) data, s);
             case INT32:
                 return manager.create((int[]) data, s);
-            default:
+            default: {
+                ByteBuffer buf = ByteBuffer.allocateDirect(size()).order(ByteOrder.nativeOrder());
+                buf.put((byte[]) data).rewind();
                 return manager.create(buf, s, DataType.UINT8);
+            }
         }
     }
 
