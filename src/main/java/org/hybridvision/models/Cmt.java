@@ -20,6 +20,7 @@ import org.hybridvision.layers.LayerNorm;
 import org.hybridvision.layers.Linear;
 import org.hybridvision.layers.Module;
 import org.hybridvision.layers.MultiHead;
+import org.hybridvision.layers.Scoped;
 import org.hybridvision.layers.Tokens;
 
 import java.util.ArrayList;
@@ -568,19 +569,9 @@ public final class Cmt extends ClassificationModel {
         return new Trunk(x, features);
     }
 
-    /**
-     * Runs one block with its temporaries in a scope of their own, closed when the block is done: only the block's
-     * output stays in the batch's manager, so peak memory holds one block's intermediates instead of the whole
-     * network's. Autograd keeps what it needs for the backward pass natively, so training is unaffected.
-     */
+    /** Runs one block with its temporaries in a scope of their own (see {@link Scoped}). */
     private static NDArray blockScoped(Ctx ctx, CmtBlock block, NDArray tokens, long h, long w, NDArray bias) {
-        NDManager parent = tokens.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            scope.tempAttachAll(tokens); // results of ops on the tokens now land in the scope (memory trap 1)
-            NDArray out = block.forward(ctx, tokens, h, w, bias);
-            out.attach(parent);
-            return out;
-        }
+        return Scoped.run(new NDList(tokens), in -> new NDList(block.forward(ctx, in.head(), h, w, bias))).head();
     }
 
     private static void report(BiConsumer<String, NDArray> tap, String name, NDArray value) {

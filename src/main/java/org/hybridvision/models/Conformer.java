@@ -14,6 +14,7 @@ import org.hybridvision.layers.Init;
 import org.hybridvision.layers.LayerNorm;
 import org.hybridvision.layers.Linear;
 import org.hybridvision.layers.Module;
+import org.hybridvision.layers.Scoped;
 import org.hybridvision.layers.Tokens;
 import org.hybridvision.layers.TransformerBlock;
 
@@ -226,7 +227,8 @@ public final class Conformer extends ClassificationModel {
         List<NDArray> features = keepFeatures ? new ArrayList<>() : null;
         int f = 0;
         for (int k = 0; k < stages.size(); k++) {
-            NDList pair = stages.get(k).forward(ctx, x, xt);
+            ConvTransBlock stage = stages.get(k);
+            NDList pair = Scoped.run(new NDList(x, xt), in -> stage.forward(ctx, in.get(0), in.get(1)));
             x = pair.get(0);
             xt = pair.get(1);
             if (trace != null) {

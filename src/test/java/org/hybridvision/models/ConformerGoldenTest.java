@@ -129,6 +129,29 @@ class ConformerGoldenTest {
     }
 
     @Test
+    void gradientsReachTheStemThroughTheScopedStages() {
+        reload();
+        Parameter stem = model.net().namedParameters().get("conv1.weight");
+        Parameter cls = model.net().namedParameters().get("cls_token");
+        try (NDManager m = model.manager().newSubManager();
+             ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray x = GOLDEN.npy(m, "input.npy");
+            ClassificationModel.Output out = model.net().forwardHeads(Ctx.eval(m), x);
+            gc.backward(out.logits().sum());
+            try (NDArray g = stem.getArray().getGradient(); NDArray gc2 = cls.getArray().getGradient()) {
+                assertTrue(g.abs().sum().getFloat() > 0f, "stem conv gets a gradient");
+                assertTrue(gc2.abs().sum().getFloat() > 0f, "class token gets a gradient");
+            }
+        } finally {
+            for (Parameter p : model.net().namedParameters().values()) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    g.subi(g);
+                }
+            }
+        }
+    }
+
+    @Test
     void weightsPathResolves() {
         assertTrue(Path.of(GOLDEN.file("weights.pth").toString()).toFile().isFile());
     }
