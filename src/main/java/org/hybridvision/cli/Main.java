@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "hybridvision", mixinStandardHelpOptions = true, version = "hybridvision 0.1.0",
         description = "Conformer and CMT image backbones on the JVM: create, load, predict, evaluate, train.",
-        subcommands = {ModelsCommand.class})
+        subcommands = {ModelsCommand.class, PredictCommand.class, EvalCommand.class, InfoCommand.class,
+            BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -50,6 +50,12 @@ public final class Conv2d extends Module {
 
     /** Applies the convolution to {@code x [B, in, H, W]}. */
     public NDArray forward(Ctx ctx, NDArray x) {
+        if (OpCounter.enabled()) {
+            NDArray dry = OpCounter.conv2d(this, x, weight.getShape(), stride.get(0), padding.get(0));
+            if (dry != null) {
+                return dry;
+            }
+        }
         NDArray w = ctx.value(weight, x);
         NDArray b = bias == null ? null : ctx.value(bias, x);
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation, groups).singletonOrThrow();

@@ -39,6 +39,12 @@ public final class Linear extends Module {
 
     /** Applies the layer over the last axis of {@code x [..., in]}. */
     public NDArray forward(Ctx ctx, NDArray x) {
+        if (OpCounter.enabled()) {
+            NDArray dry = OpCounter.linear(this, x, in, out);
+            if (dry != null) {
+                return dry;
+            }
+        }
         NDArray w = ctx.value(weight, x);
         NDArray b = bias == null ? null : ctx.value(bias, x);
         return ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();

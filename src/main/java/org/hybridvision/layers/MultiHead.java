@@ -33,6 +33,12 @@ public final class MultiHead {
      * @return {@code [B, h, Nq, hd]}
      */
     public static NDArray attend(NDArray q, NDArray k, NDArray v, float scale, NDArray bias) {
+        if (OpCounter.enabled()) {
+            NDArray dry = OpCounter.attention(q, k, v);
+            if (dry != null) {
+                return dry;
+            }
+        }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(scale);
         if (bias != null) {
             scores = scores.add(bias);
