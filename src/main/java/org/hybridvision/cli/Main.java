@@ -12,9 +12,10 @@ import java.util.concurrent.Callable;
  * status; {@code --debug} adds the stack trace.
  */
 @Command(name = "hybridvision", mixinStandardHelpOptions = true, version = "hybridvision 0.1.0",
-        description = "Conformer and CMT image backbones on the JVM: create, load, predict, evaluate, train.",
+        description = {"Conformer and CMT image backbones on the JVM: create, load, predict, evaluate, train.",
+            "Without a command: the main job (train a small Conformer on Fashion-MNIST, evaluate, report)."},
         subcommands = {ModelsCommand.class, PredictCommand.class, EvalCommand.class, InfoCommand.class,
-            BenchCommand.class})
+            BenchCommand.class, TrainCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -26,10 +27,10 @@ public final class Main implements Callable<Integer> {
     /** Exit status for an unexpected internal failure. */
     public static final int EXIT_INTERNAL_ERROR = 3;
 
+    /** No sub-command: the main job (train a small Conformer on Fashion-MNIST end to end, see {@link MainJob}). */
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
-        return 0;
+        return MainJob.run();
     }
 
     /** Entry point. */

@@ -1,0 +1,189 @@
+package org.hybridvision.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.hybridvision.HybridVisionException;
+import org.hybridvision.checkpoint.Checkpoints;
+import org.hybridvision.data.IdxDataset;
+import org.hybridvision.data.ImageDataset;
+import org.hybridvision.data.Normalize;
+import org.hybridvision.data.Sample;
+import org.hybridvision.layers.Module;
+import org.hybridvision.models.LoadedModel;
+import org.hybridvision.models.ModelSpec;
+import org.hybridvision.train.NativeThreads;
+import org.hybridvision.train.Presets;
+import org.hybridvision.train.RunCheckpoint;
+import org.hybridvision.train.Train;
+import org.hybridvision.train.TrainConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job ({@code ./hybridvision} with no arguments): installs Fashion-MNIST (Debian package
+ * {@code dataset-fashion-mnist}, or the committed 5,000/1,000-image subset when the package cannot be installed), trains
+ * the small Conformer preset ({@link Presets#FASHION_CONFORMER}) with a light recipe, evaluates on the test images,
+ * classifies a few of them and leaves a run folder {@code runs/fashion-mnist-<time>/} with the checkpoint,
+ * metrics.csv, plots and the confusion matrix.
+ */
+public final class MainJob {
+    private MainJob() {}
+
+    /** Epochs of the main job's training. */
+    public static final int EPOCHS = 5;
+    private static final String SUBSET = "/org/hybridvision/train/fashion-mnist-subset/";
+
+    /** Runs the main job; returns the exit status. */
+    public static int run() {
+        PrintStream out = System.out;
+        long t0 = System.nanoTime();
+        int threads = NativeThreads.configure(0);
+        out.println("hybridvision main job: train a small Conformer on Fashion-MNIST, on the CPU (" + threads
+                + " threads)");
+        Path dir = IdxDataset.DEFAULT_FASHION_MNIST_DIR;
+        boolean subset = false;
+        if (IdxDataset.findPair(dir, true) == null || IdxDataset.findPair(dir, false) == null) {
+            if (!install(out)) {
+                dir = extractSubset();
+                subset = true;
+                out.println("data: USING THE COMMITTED SUBSET (5,000 training / 1,000 test images) because the Debian "
+                        + "package could not be installed; accuracy will be lower than with the full set.");
+            }
+        }
+        if (!subset) {
+            out.println("data: Fashion-MNIST from " + dir + " (Debian package dataset-fashion-mnist, 60,000 training / "
+                    + "10,000 test images)");
+        }
+        ImageDataset train = IdxDataset.fashionMnist(dir, true);
+        ImageDataset test = IdxDataset.fashionMnist(dir, false);
+        TrainConfig cfg = Presets.fashionRecipe(EPOCHS);
+        out.println("recipe: light (pad 28->32, random shift <= 2 px, flip, label smoothing 0.1, AdamW lr 1.5e-3 "
+                + "wd 0.05, 1 warm-up epoch + cosine, drop path 0.05, grad clipping 1.0; the papers' ImageNet augmentations "
+                + "(RandAugment, Mixup/CutMix, erasing) are off: they slow down such a short run on 28x28 grey images)");
+        Path runDir = Path.of("runs", "fashion-mnist-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Train.Result r = Train.run(new Train.Options(cfg, train, test, runDir, null, false, out));
+        if (r.last() != null) {
+            out.printf(Locale.ROOT, "%nTEST ACCURACY: %.2f%% top-1 (%.2f%% top-5) on %,d test images, after %d epochs"
+                            + "%s%n", 100 * r.last().top1(), 100 * r.last().top5(), r.last().images(), r.epochsDone(),
+                    subset ? " (committed subset)" : "");
+        }
+        examples(runDir, test, out);
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        out.printf(Locale.ROOT, "main job done in %.1f min (training %.1f min, %.0f img/s). Run folder: %s%n"
+                + "  checkpoint.safetensors (resumable), model.safetensors (weights), metrics.csv, loss.png, "
+                + "accuracy.png, lr.png, confusion.csv, confusion.png%n", minutes, r.trainSeconds() / 60,
+                r.imagesPerSecond(), runDir);
+        return 0;
+    }
+
+    /** Tries to install the Debian package; prints what it does. */
+    private static boolean install(PrintStream out) {
+        out.println("data: " + IdxDataset.DEFAULT_FASHION_MNIST_DIR + " not found; installing the Debian package "
+                + "dataset-fashion-mnist");
+        List<String> prefix = new ArrayList<>();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            prefix.add("sudo");
+            prefix.add("-n");
+        }
+        if (exec(out, prefix, "apt-get", "install", "-y", "--no-install-recommends", "dataset-fashion-mnist")
+                || (exec(out, prefix, "apt-get", "update") && exec(out, prefix, "apt-get", "install", "-y",
+                "--no-install-recommends", "dataset-fashion-mnist"))) {
+            return IdxDataset.findPair(IdxDataset.DEFAULT_FASHION_MNIST_DIR, true) != null;
+        }
+        return false;
+    }
+
+    private static boolean exec(PrintStream out, List<String> prefix, String... cmd) {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(List.of(cmd));
+        out.println("  $ " + String.join(" ", full));
+        try {
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            byte[] log = p.getInputStream().readAllBytes();
+            if (!p.waitFor(15, TimeUnit.MINUTES)) {
+                p.destroy();
+                return false;
+            }
+            String text = new String(log).strip();
+            String[] lines = text.split("\n");
+            if (lines.length > 0 && !text.isEmpty()) {
+                out.println("    " + lines[lines.length - 1]);
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            out.println("    failed: " + e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Path extractSubset() {
+        try {
+            Path dir = Files.createTempDirectory("fashion-mnist-subset");
+            for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+                try (InputStream in = MainJob.class.getResourceAsStream(SUBSET + f)) {
+                    if (in == null) {
+                        throw new HybridVisionException("the committed Fashion-MNIST subset is missing from the jar ("
+                                + f + "); rebuild the project.");
+                    }
+                    Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new HybridVisionException("cannot unpack the Fashion-MNIST subset: " + e.getMessage(), e);
+        }
+    }
+
+    /** Classifies the first eight test images with the saved weights and prints them. */
+    private static void examples(Path runDir, ImageDataset test, PrintStream out) {
+        ModelSpec spec = Presets.spec(Presets.FASHION_CONFORMER);
+        List<String> names = test.classNames();
+        try (LoadedModel m = Presets.build(Presets.FASHION_CONFORMER, names.size(), 0f, spec.inputSize());
+             NDManager scratch = m.manager().newSubManager()) {
+            Checkpoints.loadWeights(m, runDir.resolve(RunCheckpoint.WEIGHTS), true);
+            Normalize norm = new Normalize(spec.mean(), spec.std());
+            int n = Math.min(8, test.size());
+            int size = spec.inputSize();
+            float[] batch = new float[n * 3 * size * size];
+            List<Sample> samples = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Sample s = test.get(i);
+                samples.add(s);
+                int pad = (size - s.image().width()) / 2;
+                norm.apply(s.image().cropOrPad(-pad, -pad, size, size, 0), batch, i * 3 * size * size);
+            }
+            NDArray x = scratch.create(batch, new Shape(n, 3, size, size));
+            float[] p = m.net().forwardHeads(Module.Ctx.eval(scratch), x).logits().softmax(1).toFloatArray();
+            out.println("\nexample predictions (first test images, saved model):");
+            int right = 0;
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < names.size(); c++) {
+                    best = p[i * names.size() + c] > p[i * names.size() + best] ? c : best;
+                }
+                int truth = samples.get(i).label();
+                right += best == truth ? 1 : 0;
+                out.printf(Locale.ROOT, "  test #%d  true %-12s predicted %-12s (%.1f%%) %s%n", i, names.get(truth),
+                        names.get(best), 100 * p[i * names.size() + best], best == truth ? "ok" : "WRONG");
+            }
+            out.printf("  %d of %d right%n", right, n);
+        }
+    }
+}

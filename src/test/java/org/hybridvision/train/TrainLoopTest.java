@@ -1,0 +1,132 @@
+package org.hybridvision.train;
+
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.hybridvision.HybridVisionException;
+import org.hybridvision.checkpoint.SafeTensors;
+import org.hybridvision.checkpoint.StateDict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** End-to-end behaviour of the training loop on a tiny model and tiny synthetic data. */
+class TrainLoopTest {
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    private static Train.Result run(TrainConfig cfg, Path dir, boolean resume) {
+        return Train.run(new Train.Options(cfg, TinySetup.data(48, 1), TinySetup.data(24, 2), dir, null, resume,
+                QUIET));
+    }
+
+    @Test
+    void lossDecreasesOnALearnableProblem(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = TinySetup.light(12, 8).toBuilder().set("lr", 3e-3).build();
+        Train.Result r = run(cfg, dir, false);
+        assertTrue(r.finished());
+        List<Metrics.Row> rows = new Metrics(dir.resolve("metrics.csv")).rows();
+        assertEquals(12, rows.size());
+        assertTrue(rows.get(11).trainLoss() < 0.8 * rows.get(0).trainLoss(),
+                "loss " + rows.get(0).trainLoss() + " -> " + rows.get(11).trainLoss());
+        assertTrue(r.last().top1() > 0.6, "accuracy " + r.last().top1());
+        for (String f : new String[] {"checkpoint.safetensors", "model.safetensors", "metrics.csv", "loss.png",
+            "accuracy.png", "lr.png", "confusion.csv", "confusion.png", "config.json"}) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path dir) {
+        // every switch that carries state or randomness: Mixup/CutMix, RandAugment, erasing, drop path, EMA, clipping
+        TrainConfig cfg = TinySetup.light(2, 8).toBuilder().set("augment", "rrc").set("randAugment",
+                "rand-m9-mstd0.5-inc1").set("randomErasing", 0.25).set("mixupAlpha", 0.8).set("cutmixAlpha", 1.0)
+                .set("mixupProb", 1.0).set("emaDecay", 0.9).set("clipGrad", 1.0).build();
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        run(cfg, a, false);
+        try {
+            Train.stopAfterSteps = 8; // 6 steps per epoch: stop in the middle of epoch 2
+            Train.Result first = run(cfg, b, false);
+            assertFalse(first.finished());
+        } finally {
+            Train.stopAfterSteps = 0;
+        }
+        Train.Result second = run(null, b, true);
+        assertTrue(second.finished());
+        try (NDManager m = NDManager.newBaseManager();
+             StateDict sa = SafeTensors.read(a.resolve(RunCheckpoint.FILE), m);
+             StateDict sb = SafeTensors.read(b.resolve(RunCheckpoint.FILE), m)) {
+            assertEquals(sa.keys(), sb.keys());
+            assertTrue(sa.keys().stream().anyMatch(k -> k.startsWith("ema.")));
+            assertTrue(sa.keys().stream().anyMatch(k -> k.startsWith("optim.exp_avg_sq.")));
+            for (String k : sa.keys()) {
+                NDArray x = sa.get(k).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+                NDArray y = sb.get(k).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+                double diff = x.sub(y).abs().max().getDouble();
+                assertTrue(diff <= 1e-6, k + " differs by " + diff);
+            }
+        }
+    }
+
+    @Test
+    void nanLossStopsAndKeepsTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        TrainConfig cfg = TinySetup.light(3, 8);
+        try {
+            Train.poisonStep = 8; // epoch 2 (6 steps per epoch)
+            HybridVisionException e = assertThrows(HybridVisionException.class, () -> run(cfg, dir, false));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("last good checkpoint"),
+                    e.getMessage());
+        } finally {
+            Train.poisonStep = -1;
+        }
+        RunCheckpoint.State s = RunCheckpoint.readState(dir);
+        assertEquals(1, s.epoch());
+        assertEquals(0, s.stepInEpoch());
+        assertEquals(6, s.globalStep());
+    }
+
+    @Test
+    void memoryStaysFlatOverManySteps(@TempDir Path dir) {
+        TrainConfig cfg = TinySetup.light(56, 8).toBuilder().set("emaDecay", 0.99).set("clipGrad", 1.0).build();
+        List<Integer> counts = new ArrayList<>();
+        long[] rss = new long[2];
+        try {
+            Train.afterStep = (manager, step) -> {
+                if (step == 30 || step == 330) {
+                    counts.add(((BaseNDManager) manager).getManagedArrays().size());
+                    rss[step == 30 ? 0 : 1] = rssKb();
+                }
+            };
+            Train.run(new Train.Options(cfg, TinySetup.data(48, 1), null, dir, null, false, QUIET));
+        } finally {
+            Train.afterStep = null;
+        }
+        assertEquals(2, counts.size());
+        assertEquals(counts.get(0), counts.get(1), "live arrays in the model's manager grew: " + counts);
+        assertTrue(rss[1] > 0 && rss[1] - rss[0] < 150_000, "RSS grew by " + (rss[1] - rss[0]) + " kB over 300 steps");
+    }
+
+    private static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return 0;
+    }
+}
