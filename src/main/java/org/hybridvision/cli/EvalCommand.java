@@ -11,6 +11,7 @@ import org.hybridvision.inference.BatchPredictor;
 import org.hybridvision.inference.Classifier;
 import org.hybridvision.inference.ImageStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -51,23 +52,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Where confusion_matrix.csv/.png (and eval.json) go (default: current folder).")
     Path out;
 
-    @Option(names = "--batch", defaultValue = "8",
-            description = "Images per forward pass (default ${DEFAULT-VALUE}; activation memory grows with it).")
-    int batch;
-
-    @Option(names = "--decode-threads", defaultValue = "-1", paramLabel = "N",
-            description = "Image decoding threads; 0 decodes on the model thread (default: one per core).")
-    int decodeThreads;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T",
-            description = "Intra-op threads of the engine (default: all cores).")
-    int threads;
-
     @Option(names = "--format", defaultValue = "text", description = "Summary: ${COMPLETION-CANDIDATES}.")
     Format format;
 
-    @Option(names = "--no-progress", description = "Do not show a progress bar on stderr.")
-    boolean noProgress;
+    @Mixin
+    BatchOptions run = new BatchOptions();
 
     @Override
     public Integer call() {
@@ -77,13 +66,14 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new HybridVisionException("cannot create output folder " + out + ": " + e.getMessage(), e);
         }
-        int t = CliSupport.applyThreads(threads);
+        int t = CliSupport.applyThreads(run.threads);
         CliSupport.warnRandomWeights(weights);
         try (Classifier classifier = Classifier.open(model, weights)) {
-            int dt = decodeThreads < 0 ? CliSupport.defaultDecodeThreads() : decodeThreads;
-            Evaluator evaluator = new Evaluator(classifier, new BatchPredictor.Options(batch, dt, 2 * batch, 5));
+            int dt = run.decodeThreads < 0 ? CliSupport.defaultDecodeThreads() : run.decodeThreads;
+            Evaluator evaluator = new Evaluator(classifier,
+                    new BatchPredictor.Options(run.batch, dt, 2 * run.batch, 5));
             ProgressBar bar = CliSupport.progress("eval", folder.samples().size(),
-                    !noProgress && folder.samples().size() > batch);
+                    !run.noProgress && folder.samples().size() > run.batch);
             Evaluator.Result r;
             try {
                 r = evaluator.evaluate(folder, n -> {
@@ -143,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
         o.addProperty("images_per_s", r.imagesPerSecond());
         o.addProperty("model_images_per_s", r.modelSeconds() > 0 ? r.images() / r.modelSeconds() : 0);
         o.addProperty("threads", t);
-        o.addProperty("batch", batch);
+        o.addProperty("batch", run.batch);
         JsonArray skipped = new JsonArray();
         for (ImageStream.Failure f : r.failures()) {
             skipped.add(f.name());
@@ -161,7 +151,7 @@ final class EvalCommand implements Callable<Integer> {
                     h.top1Percent(), h.top5() + "/" + h.total(), h.top5Percent());
         }
         System.out.printf(Locale.ROOT, "%.1f images/s (model alone %.1f images/s; batch %d, %d threads), %.2f s%n",
-                r.imagesPerSecond(), r.modelSeconds() > 0 ? r.images() / r.modelSeconds() : 0, batch, t,
+                r.imagesPerSecond(), r.modelSeconds() > 0 ? r.images() / r.modelSeconds() : 0, run.batch, t,
                 r.seconds());
         if (!r.failures().isEmpty()) {
             System.out.println(r.failures().size() + " image(s) skipped (see stderr)");

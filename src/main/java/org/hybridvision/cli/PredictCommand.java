@@ -13,6 +13,7 @@ import org.hybridvision.inference.ImageSource;
 import org.hybridvision.inference.ImageStream;
 import org.hybridvision.inference.Prediction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,33 +60,21 @@ final class PredictCommand implements Callable<Integer> {
             description = "Output: ${COMPLETION-CANDIDATES} (json: one object per line). Default ${DEFAULT-VALUE}.")
     Format format;
 
-    @Option(names = "--batch", defaultValue = "8",
-            description = "Images per forward pass (default ${DEFAULT-VALUE}; activation memory grows with it).")
-    int batch;
-
-    @Option(names = "--decode-threads", defaultValue = "-1", paramLabel = "N",
-            description = "Image decoding threads; 0 decodes on the model thread (default: one per core).")
-    int decodeThreads;
-
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T",
-            description = "Intra-op threads of the engine (default: all cores).")
-    int threads;
-
     @Option(names = "--save-logits", paramLabel = "OUT.npz",
             description = "With one .npy input: write the logits of every head (conv, trans, sum for Conformer; "
                     + "logits for CMT) as float32 [N, classes] arrays.")
     Path saveLogits;
 
-    @Option(names = "--no-progress", description = "Do not show a progress bar on stderr.")
-    boolean noProgress;
+    @Mixin
+    BatchOptions run = new BatchOptions();
 
     @Override
     public Integer call() {
         if (top < 1) {
             throw new HybridVisionException("--top must be at least 1, got " + top);
         }
-        if (batch < 1) {
-            throw new HybridVisionException("--batch must be at least 1, got " + batch);
+        if (run.batch < 1) {
+            throw new HybridVisionException("--batch must be at least 1, got " + run.batch);
         }
         boolean npy = inputs.stream().anyMatch(PredictCommand::isNpy);
         if (npy && !inputs.stream().allMatch(PredictCommand::isNpy)) {
@@ -95,7 +84,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new HybridVisionException("--save-logits needs exactly one .npy input (a float32 [N, 3, H, W] "
                     + "tensor, already normalised).");
         }
-        CliSupport.applyThreads(threads);
+        CliSupport.applyThreads(run.threads);
         CliSupport.warnRandomWeights(weights);
         try (Classifier classifier = Classifier.open(model, weights)) {
             return npy ? tensors(classifier) : images(classifier);
@@ -111,11 +100,11 @@ final class PredictCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new HybridVisionException("no files found in " + inputs + ".");
         }
-        int threadsForDecode = decodeThreads < 0 ? CliSupport.defaultDecodeThreads() : decodeThreads;
+        int threadsForDecode = run.decodeThreads < 0 ? CliSupport.defaultDecodeThreads() : run.decodeThreads;
         BatchPredictor predictor = new BatchPredictor(classifier,
-                new BatchPredictor.Options(batch, threadsForDecode, 2 * batch, top));
+                new BatchPredictor.Options(run.batch, threadsForDecode, 2 * run.batch, top));
         Printer printer = new Printer(System.out, format, files);
-        ProgressBar bar = CliSupport.progress("predict", files.size(), !noProgress && files.size() > batch);
+        ProgressBar bar = CliSupport.progress("predict", files.size(), !run.noProgress && files.size() > run.batch);
         BatchPredictor.Summary s;
         try {
             s = predictor.predictFiles(files, p -> {
@@ -168,8 +157,8 @@ final class PredictCommand implements Callable<Integer> {
             int len = 3 * h * w;
             int c = classifier.numClasses();
             Map<String, float[]> logits = new LinkedHashMap<>();
-            for (int start = 0; start < n; start += batch) {
-                int m = Math.min(batch, n - start);
+            for (int start = 0; start < n; start += run.batch) {
+                int m = Math.min(run.batch, n - start);
                 float[] chunk = java.util.Arrays.copyOfRange(all, start * len, (start + m) * len);
                 Map<String, float[]> out = classifier.forward(chunk, m, h, w);
                 for (Map.Entry<String, float[]> e : out.entrySet()) {
