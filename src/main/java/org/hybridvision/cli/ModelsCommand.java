@@ -17,8 +17,8 @@ final class ModelsCommand implements Callable<Integer> {
                 "top-1", "description");
         for (ModelSpec s : Models.specs().values()) {
             long params = s.build(s.numClasses()).parameterCount();
-            System.out.printf("%-26s %-10s %,14d %7s %8.2f %7s  %s%n", s.name(), s.family(), params,
-                    s.inputSize() + "px", s.paperGMacs(), Double.isNaN(s.paperTop1()) ? "-" : s.paperTop1() + "%",
+            System.out.printf("%-26s %-10s %,14d %7s %8s %7s  %s%n", s.name(), s.family(), params,
+                    s.inputSize() + "px", Double.isNaN(s.paperGMacs()) ? "-" : String.format("%.2f", s.paperGMacs()), Double.isNaN(s.paperTop1()) ? "-" : s.paperTop1() + "%",
                     s.description());
         }
         System.out.println("(parameters counted from the built model; GMACs and top-1 as published, ImageNet-1k)");

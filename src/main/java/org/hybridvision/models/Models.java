@@ -31,6 +31,19 @@ public final class Models {
         conformer("conformer_base_patch16", 16, 6, 576, 9, 83_289_136L, 23.3, 84.1, "Conformer-B (83.3 M)");
         // CMT variants: registered in Cmt.register (spec B1)
         Cmt.register(REGISTRY);
+        // the main job's small Conformer for 32x32 inputs (Fashion-MNIST padded from 28x28); no published figures
+        REGISTRY.put("conformer_fashion32", new ModelSpec("conformer_fashion32", "conformer",
+                classes -> new Conformer(new Conformer.Config(16, 0.5, 128, 9, 4, 4.0, true, classes, 0f)),
+                32, 1f, ModelSpec.IMAGENET_MEAN, ModelSpec.IMAGENET_STD, 10, 0, Double.NaN, Double.NaN,
+                "small Conformer for 32x32 inputs (the main job's Fashion-MNIST model)"));
+    }
+
+    /**
+     * Registers a custom configuration under its name, so that every command and {@code --resume} can rebuild it
+     * (e.g. a tiny model for tests or an experiment). A registered name replaces an earlier one.
+     */
+    public static synchronized void register(ModelSpec spec) {
+        REGISTRY.put(spec.name(), spec);
     }
 
     private static void conformer(String name, int patch, double ratio, int dim, int heads, long params,
@@ -49,7 +62,7 @@ public final class Models {
      * @return the spec of a registered variant
      * @throws HybridVisionException listing the known names if {@code name} is unknown
      */
-    public static ModelSpec spec(String name) {
+    public static synchronized ModelSpec spec(String name) {
         ModelSpec s = REGISTRY.get(name);
         if (s == null) {
             throw new HybridVisionException("unknown model '" + name + "'. Known models: "

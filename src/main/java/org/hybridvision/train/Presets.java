@@ -24,37 +24,17 @@ public final class Presets {
     /** Name of the main job's Conformer preset. */
     public static final String FASHION_CONFORMER = "conformer_fashion32";
 
-    private static final Conformer.Config FASHION_CFG = new Conformer.Config(16, 0.5, 128, 9, 4, 4.0, true, 10, 0f);
-
-    private static final Map<String, ModelSpec> CUSTOM = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
-     * Registers a custom configuration under a name, so that {@code train} and {@code --resume} can rebuild it
-     * (e.g. a tiny model for tests or an experiment).
+     * Registers a custom configuration under a name (see {@link Models#register}), so that {@code train} and
+     * {@code --resume} can rebuild it.
      */
     public static void register(ModelSpec spec) {
-        CUSTOM.put(spec.name(), spec);
+        Models.register(spec);
     }
 
-    /** @return the spec (input size, normalisation) of a preset, or null if {@code name} is not a preset */
-    public static ModelSpec presetSpec(String name) {
-        ModelSpec custom = CUSTOM.get(name);
-        if (custom != null) {
-            return custom;
-        }
-        if (FASHION_CONFORMER.equals(name)) {
-            return new ModelSpec(FASHION_CONFORMER, "conformer",
-                    classes -> new Conformer(FASHION_CFG.withNumClasses(classes)), 32, 1f,
-                    ModelSpec.IMAGENET_MEAN, ModelSpec.IMAGENET_STD, 10, 0, Double.NaN, Double.NaN,
-                    "small Conformer for 32x32 inputs (main job)");
-        }
-        return null;
-    }
-
-    /** @return the spec of a preset or registry model; unknown names fail with the list of known ones */
+    /** @return the spec of a registry model or preset; unknown names fail with the list of known ones */
     public static ModelSpec spec(String name) {
-        ModelSpec s = presetSpec(name);
-        return s != null ? s : Models.spec(name);
+        return Models.spec(name);
     }
 
     /** @return the family ({@code conformer} / {@code cmt}) of a preset or registry name */
@@ -98,6 +78,6 @@ public final class Presets {
 
     /** @return the presets by name (for listings) */
     public static Map<String, String> list() {
-        return Map.of(FASHION_CONFORMER, presetSpec(FASHION_CONFORMER).description());
+        return Map.of(FASHION_CONFORMER, Models.spec(FASHION_CONFORMER).description());
     }
 }
