@@ -17,6 +17,18 @@ import java.util.Map;
  * with each array named ({@code "logits"}, then e.g. {@code "conv"} and {@code "trans"} for Conformer).
  */
 public abstract class ClassificationModel extends Module {
+    /**
+     * The DJL model that owns this network's tensors, held only to keep it reachable: DJL closes a model's manager
+     * (freeing every parameter) when the model object is garbage-collected, so a caller that keeps just the network
+     * ({@code Models.create(name).net()}) would otherwise see its weights freed under it at a random moment.
+     */
+    private Object owner;
+
+    /** Ties the lifetime of the owning DJL model to this network (see the field {@code owner}). */
+    final void bindOwner(Object model) {
+        this.owner = model;
+    }
+
 
     /** Logits used for prediction plus every head's own logits (a single {@code "logits"} head for one-head models). */
     public record Output(NDArray logits, Map<String, NDArray> heads) {}

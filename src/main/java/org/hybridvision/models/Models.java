@@ -89,6 +89,7 @@ public final class Models {
     public static LoadedModel wrap(ModelSpec spec, ClassificationModel net, Device device) {
         Model model = Model.newInstance(spec.name(), device, "PyTorch");
         model.setBlock(net);
+        net.bindOwner(model);
         net.initializeTensors(model.getNDManager());
         return new LoadedModel(spec, net, model);
     }
