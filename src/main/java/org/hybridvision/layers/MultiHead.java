@@ -39,7 +39,7 @@ public final class MultiHead {
                 return dry;
             }
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(scale);
+        NDArray scores = Scalars.muli(q.matMul(k.transpose(0, 1, 3, 2)), scale); // never muli(Number): see Scalars
         if (bias != null) {
             scores = scores.add(bias);
         }

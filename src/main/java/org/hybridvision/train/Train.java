@@ -22,6 +22,7 @@ import org.hybridvision.data.MixupCutmix;
 import org.hybridvision.data.Normalize;
 import org.hybridvision.data.Seeds;
 import org.hybridvision.layers.Module;
+import org.hybridvision.layers.Scalars;
 import org.hybridvision.models.ClassificationModel;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.ModelSpec;
@@ -247,9 +248,9 @@ public final class Train {
                                     NDArray hl = SoftTargetCrossEntropy.loss(head, t);
                                     l = l == null ? hl : l.add(hl);
                                 }
-                                l = l.div((float) outp.heads().size());
+                                l = Scalars.div(l, outp.heads().size()); // not div(Number): see Scalars
                                 if (globalStep == poisonStep) {
-                                    l = l.mul(Float.NaN);
+                                    l = Scalars.mul(l, Float.NaN);
                                 }
                                 loss = l.getFloat();
                                 if (!Float.isFinite(loss)) {
@@ -264,14 +265,13 @@ public final class Train {
                         }
 
                         // ---- clip, optimizer step, zero gradients, EMA ----
-                        // with clipping on, a step whose gradients are not finite is skipped (as torch's GradScaler
-                        // does under the papers' mixed precision) instead of writing NaN into the weights
-                        double gradNorm = cfg.clipGrad() > 0 ? GradClip.clip(params, cfg.clipGrad()) : 0;
-                        if (Double.isFinite(gradNorm)) {
-                            opt.step(lr);
-                        } else if (++skippedSteps <= 5) {
-                            out.printf("%nwarning: non-finite gradient norm at epoch %d step %d: step skipped%n",
-                                    epoch + 1, stepInEpoch);
+                        // a step whose gradients are not finite is skipped (as torch's GradScaler does under the
+                        // papers' mixed precision) instead of writing NaN into the weights
+                        double gradNorm = opt.step(lr, cfg.clipGrad());
+                        if (!Double.isFinite(gradNorm) && ++skippedSteps <= 5) {
+                            out.printf("%nwarning: non-finite gradient norm at epoch %d step %d (loss %.4f): step "
+                                    + "skipped; first non-finite gradients: %s%n", epoch + 1, stepInEpoch, loss,
+                                    nonFiniteGradients(net, 5));
                         }
                         zeroGradients(params);
                         if (ema != null) {
@@ -366,6 +366,30 @@ public final class Train {
                 JniUtils.zeroGrad((PtNDArray) a);
             }
         }
+    }
+
+    /** @return the names of up to {@code max} parameters whose gradient holds a NaN or an infinity */
+    static List<String> nonFiniteGradients(ClassificationModel net, int max) {
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+            NDArray a = e.getValue().getArray();
+            if (!a.hasGradient()) {
+                continue;
+            }
+            try (NDManager scratch = a.getManager().newSubManager()) {
+                NDArray g = a.getGradient();
+                g.attach(scratch);
+                NDArray anyBad = g.isInfinite().logicalOr(g.isNaN()).any();
+                anyBad.attach(scratch);
+                if (anyBad.getBoolean()) {
+                    bad.add(e.getKey());
+                    if (bad.size() >= max) {
+                        break;
+                    }
+                }
+            }
+        }
+        return bad;
     }
 
     private static long countRight(long[] pred, int[] labels) {
