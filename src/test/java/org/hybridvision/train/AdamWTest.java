@@ -114,6 +114,87 @@ class AdamWTest {
     }
 
     @Test
+    void clipsToTheGlobalNormAndReturnsItAsClipGradNormDoes() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param(m, "w", 1.0f, -2.0f);
+            Parameter b = param(m, "b", 1.0f, -2.0f);
+            Map<String, Parameter> params = new LinkedHashMap<>();
+            params.put("w", w);
+            params.put("b", b);
+            double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 0.1;
+            AdamW opt = new AdamW(params, Map.of(), b1, b2, eps);
+            backward(m, w, b, new float[] {3, 0}, new float[] {0, 4}); // global norm 5
+            assertEquals(5.0, opt.step(lr, 1.0), 1e-6);
+            // clipped gradient g * 1 / (5 + 1e-6); one Adam step with eps 0.1: p -= lr * g' / (|g'| + eps)
+            double c = 1.0 / (5 + 1e-6);
+            double[] expW = {1 - lr * 3 * c / (3 * c + eps), -2.0};
+            double[] expB = {1.0, -2 - lr * 4 * c / (4 * c + eps)};
+            float[] gotW = w.getArray().toFloatArray();
+            float[] gotB = b.getArray().toFloatArray();
+            for (int i = 0; i < 2; i++) {
+                assertEquals(expW[i], gotW[i], 1e-6);
+                assertEquals(expB[i], gotB[i], 1e-6);
+            }
+            opt.close();
+        }
+    }
+
+    @Test
+    void frozenParametersAreLeftAloneAndTheOthersGetTheSameUpdate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w1 = param(m, "w", 1.0f, -2.0f);
+            Parameter b1 = param(m, "b", 0.5f, 0.25f);
+            Parameter w2 = param(m, "w", 1.0f, -2.0f);
+            Parameter b2 = param(m, "b", 0.5f, 0.25f);
+            Parameter frozen = param(m, "frozen", 7f, 8f, 9f);
+            frozen.getArray().setRequiresGradient(false);
+            Map<String, Parameter> all = new LinkedHashMap<>();
+            all.put("w", w1);
+            all.put("frozen", frozen);
+            all.put("b", b1);
+            Map<String, Parameter> trainable = new LinkedHashMap<>();
+            trainable.put("w", w2);
+            trainable.put("b", b2);
+            AdamW withFrozen = new AdamW(all, Map.of("w", 0.05f, "frozen", 0.05f), 0.9, 0.999, 1e-8);
+            AdamW plain = new AdamW(trainable, Map.of("w", 0.05f), 0.9, 0.999, 1e-8);
+            for (int t = 0; t < 3; t++) {
+                float[] gw = {0.3f * (t + 1), -0.7f};
+                float[] gb = {-0.2f, 0.1f * t};
+                backward(m, w1, b1, gw, gb);
+                backward(m, w2, b2, gw, gb);
+                assertEquals(plain.step(0.01, 0.5), withFrozen.step(0.01, 0.5), 1e-6);
+                Train.zeroGradients(all.values());
+                Train.zeroGradients(trainable.values());
+            }
+            assertArrayEquals(w2.getArray().toFloatArray(), w1.getArray().toFloatArray(), 1e-7f);
+            assertArrayEquals(b2.getArray().toFloatArray(), b1.getArray().toFloatArray(), 1e-7f);
+            assertArrayEquals(new float[] {7f, 8f, 9f}, frozen.getArray().toFloatArray());
+            assertArrayEquals(new float[] {0f, 0f, 0f}, withFrozen.state().get("exp_avg.frozen").toFloatArray());
+            withFrozen.close();
+            plain.close();
+        }
+    }
+
+    @Test
+    void aStepWithNonFiniteGradientsChangesNothing() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param(m, "w", 1.0f, -2.0f);
+            Parameter b = param(m, "b", 3.0f, 4.0f);
+            Map<String, Parameter> params = new LinkedHashMap<>();
+            params.put("w", w);
+            params.put("b", b);
+            AdamW opt = new AdamW(params, Map.of("w", 0.1f), 0.9, 0.999, 1e-8);
+            backward(m, w, b, new float[] {Float.NaN, 1}, new float[] {1, 1});
+            assertTrue(Double.isNaN(opt.step(0.1, 1.0)));
+            assertArrayEquals(new float[] {1.0f, -2.0f}, w.getArray().toFloatArray());
+            assertArrayEquals(new float[] {3.0f, 4.0f}, b.getArray().toFloatArray());
+            assertEquals(0, opt.stepCount());
+            assertArrayEquals(new float[] {0f, 0f}, opt.state().get("exp_avg_sq.w").toFloatArray());
+            opt.close();
+        }
+    }
+
+    @Test
     void stateRoundTrips() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter w = param(m, "w", 1.0f, 2.0f);
