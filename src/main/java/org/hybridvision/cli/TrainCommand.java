@@ -77,6 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--crop-scale-min") Double cropScaleMin;
     @Option(names = "--pad-crop") Integer padCrop;
     @Option(names = "--hflip") Double hflip;
+    @Option(names = "--resize-to", paramLabel = "S", description = "Light augmentation: resize images to S x S "
+            + "(bicubic) before padding them to the input size; 0 = off.") Integer resizeTo;
     @Option(names = "--input-size", description = "Square input side (default: the model's).") Integer inputSize;
     @Option(names = "--drop-path") Double dropPath;
     @Option(names = "--clip-grad", description = "Global gradient-norm bound, 0 = off (default off).")
@@ -160,6 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.put("cropScaleMin", cropScaleMin);
         o.put("padCrop", padCrop);
         o.put("hflip", hflip);
+        o.put("resizeTo", resizeTo);
         o.put("inputSize", inputSize);
         o.put("dropPath", dropPath);
         o.put("clipGrad", clipGrad);

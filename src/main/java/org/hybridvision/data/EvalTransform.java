@@ -43,7 +43,9 @@ public final class EvalTransform extends ImagePipeline {
 
     /**
      * @param inputSize the model's input resolution
-     * @param cropPct the fraction of the resized image kept by the centre crop, in (0, 1]
+     * @param cropPct the fraction of the resized image kept by the centre crop, usually in (0, 1]; above 1 the resized
+     *     image is smaller than the input and the crop pads it with zeros (torchvision's CenterCrop behaviour), which
+     *     centres small images (e.g. 28x28 resized to 44 in a 48x48 input)
      * @param interpolation the resize filter
      * @param normalize the normalisation
      * @return the transform
@@ -53,8 +55,9 @@ public final class EvalTransform extends ImagePipeline {
         if (inputSize < 1) {
             throw new IllegalArgumentException("input size must be positive, got " + inputSize);
         }
-        if (!(cropPct > 0f && cropPct <= 1f)) {
-            throw new org.hybridvision.HybridVisionException("crop fraction must be in (0, 1], got " + cropPct);
+        if (!(cropPct > 0f) || resizeSize(inputSize, cropPct) < 1) {
+            throw new org.hybridvision.HybridVisionException("crop fraction must be positive and leave at least one "
+                    + "pixel after resizing, got " + cropPct);
         }
         return new EvalTransform(inputSize, resizeSize(inputSize, cropPct), interpolation, normalize);
     }

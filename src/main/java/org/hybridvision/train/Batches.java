@@ -156,7 +156,7 @@ public final class Batches implements AutoCloseable {
     public static ImagePipeline trainPipeline(TrainConfig c, Normalize norm) {
         if ("light".equals(c.augment())) {
             List<ImageTransform> steps = new ArrayList<>();
-            steps.add(fit(c.inputSize()));
+            steps.add(fit(c.inputSize(), c.resizeTo()));
             if (c.padCrop() > 0) {
                 steps.add(padCrop(c.inputSize(), c.padCrop()));
             }
@@ -172,21 +172,28 @@ public final class Batches implements AutoCloseable {
     /** The evaluation transform: fit (light) or resize + centre crop with the model's crop fraction. */
     public static ImagePipeline evalPipeline(TrainConfig c, Normalize norm, float cropPct) {
         if ("light".equals(c.augment())) {
-            return new Light(List.of(fit(c.inputSize())), norm, c.inputSize());
+            return new Light(List.of(fit(c.inputSize(), c.resizeTo())), norm, c.inputSize());
         }
         return EvalTransform.forInput(c.inputSize(), cropPct, Interpolation.BICUBIC, norm);
     }
 
-    /** Pads a smaller image (centred, black) or resizes a different-sized one to {@code size x size}. */
-    static ImageTransform fit(int size) {
+    /**
+     * Fits an image into {@code size x size}: first resized to {@code resizeTo x resizeTo} (bicubic) when that is set,
+     * then a smaller image is centred and padded with black, a larger one resized to the input.
+     */
+    static ImageTransform fit(int size, int resizeTo) {
         return (img, random) -> {
-            if (img.width() == size && img.height() == size) {
-                return img;
+            ByteImage im = img;
+            if (resizeTo > 0 && (im.width() != resizeTo || im.height() != resizeTo)) {
+                im = Resize.resize(im, resizeTo, resizeTo, Interpolation.BICUBIC);
             }
-            if (img.width() <= size && img.height() <= size) {
-                return img.cropOrPad(-(size - img.width()) / 2, -(size - img.height()) / 2, size, size, 0);
+            if (im.width() == size && im.height() == size) {
+                return im;
             }
-            return Resize.resize(img, size, size, Interpolation.BILINEAR);
+            if (im.width() <= size && im.height() <= size) {
+                return im.cropOrPad(-(size - im.width()) / 2, -(size - im.height()) / 2, size, size, 0);
+            }
+            return Resize.resize(im, size, size, Interpolation.BILINEAR);
         };
     }
 

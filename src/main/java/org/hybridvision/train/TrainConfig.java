@@ -44,6 +44,9 @@ import org.hybridvision.HybridVisionException;
  * @param loaderThreads threads preparing batches in the background
  * @param evalBatch batch size of evaluation
  * @param maxMinutes stop training (with a checkpoint) after this many minutes (0 = no limit)
+ * @param resizeTo light augmentation only: resize each image to {@code resizeTo x resizeTo} (bicubic) before centring
+ *     it in the input by padding (0 = no resize: smaller images are padded, larger ones resized to the input);
+ *     e.g. 56 with input 64 doubles Fashion-MNIST's 28x28 images and pads them by 4 pixels
  */
 public record TrainConfig(String model, int epochs, int batchSize, double lr, double minLr, double warmupLr,
                           double warmupEpochs, double weightDecay, double beta1, double beta2, double eps,
@@ -51,7 +54,7 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
                           double mixupSwitchProb, String randAugment, double randomErasing, String augment,
                           double cropScaleMin, int padCrop, double hflip, int inputSize, double dropPath,
                           double clipGrad, double emaDecay, long seed, int threads, int loaderThreads, int evalBatch,
-                          double maxMinutes) {
+                          double maxMinutes, int resizeTo) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -80,6 +83,8 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
         check(threads >= 0 && loaderThreads >= 1, "--threads must be >= 0 and loader threads >= 1");
         check(evalBatch >= 1, "evaluation batch must be at least 1");
         check(maxMinutes >= 0, "--max-minutes must not be negative");
+        check(resizeTo >= 0 && resizeTo <= inputSize, "--resize-to must be between 0 (off) and the input size "
+                + inputSize + ", got " + resizeTo);
         randAugment = randAugment == null ? "" : randAugment;
     }
 
@@ -115,12 +120,12 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
             }
             return new TrainConfig(model, epochs, batch, base * batch / 512.0, minLr, warmLr, 20, wd, 0.9, 0.999,
                     1e-8, 0.1, 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize,
-                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0);
+                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0, 0);
         }
         // spec A8 (Conformer): lr 1e-3 at batch 1024, warm-up 5 epochs from 1e-6, min 1e-5, EMA 0.99996
         return new TrainConfig(model, 300, batch, 1e-3 * batch / 1024.0, 1e-5, 1e-6, 5, 0.05, 0.9, 0.999, 1e-8, 0.1,
                 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize, 0.1, 0, 0.99996, 0,
-                0, 1, 2 * batch, 0);
+                0, 1, 2 * batch, 0, 0);
     }
 
     /** @return whether batches are mixed (Mixup or CutMix on) */
