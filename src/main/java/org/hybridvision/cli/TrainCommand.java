@@ -141,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig configure(ImageDataset train) {
         ModelSpec spec = Presets.spec(model);
-        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(5)
+        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(MainJob.EPOCHS)
                 : TrainConfig.defaults(model, spec.family(), spec.inputSize(), batch == null ? 64 : batch);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("epochs", epochs);

@@ -4,12 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.hybridvision.data.ImageDataset;
+import org.hybridvision.eval.ConfusionMatrix;
+import org.hybridvision.inference.Prediction;
 import org.hybridvision.layers.Module;
 import org.hybridvision.models.ClassificationModel;
 
+import java.util.List;
+
 /**
- * Top-1 / top-5 accuracy, mean cross-entropy and the confusion matrix of a model on a dataset (evaluation mode:
- * BatchNorm running statistics, no drop path). Conformer is scored on the sum of its two heads, as the paper does.
+ * The validation pass of a training run: top-1 / top-5 accuracy, mean cross-entropy and the confusion matrix of the
+ * model in memory on already-batched tensors (evaluation mode: BatchNorm running statistics, no drop path). Conformer
+ * is scored on the sum of its two heads, as the paper does. Ranking and the confusion matrix are those of
+ * {@link org.hybridvision.eval.Evaluator} ({@link Prediction#rank}, {@link ConfusionMatrix}), which evaluates saved
+ * models on image folders; this class adds the loss and skips decoding.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -20,27 +27,28 @@ public final class Evaluator {
      * @param top1 fraction of images whose best class is right
      * @param top5 fraction whose right class is among the five best (top-k for fewer classes)
      * @param loss mean cross-entropy with hard labels
-     * @param confusion {@code confusion[true][predicted]} counts
+     * @param confusion counts of (true, predicted) pairs
      * @param images number of images
      */
-    public record Result(double top1, double top5, double loss, int[][] confusion, int images) {}
+    public record Result(double top1, double top5, double loss, ConfusionMatrix confusion, int images) {}
 
     /**
      * @param net the model
      * @param base manager under which each batch gets its own sub-manager
      * @param batches loader over the dataset with the evaluation transform
-     * @param data the dataset (for its size and class count)
+     * @param data the dataset (for its size)
      * @param shape {@code [C, H, W]} of one sample
-     * @param numClasses classes of the model
+     * @param classes the model's class names (index = class)
      */
     public static Result evaluate(ClassificationModel net, NDManager base, Batches batches, ImageDataset data,
-                                  int[] shape, int numClasses) {
+                                  int[] shape, List<String> classes) {
+        int numClasses = classes.size();
         int n = data.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        int[][] confusion = new int[numClasses][numClasses];
+        ConfusionMatrix confusion = new ConfusionMatrix(classes);
         long right = 0;
         long right5 = 0;
         double lossSum = 0;
@@ -53,20 +61,10 @@ public final class Evaluator {
                 float[] logp = logits.logSoftmax(1).toFloatArray();
                 for (int i = 0; i < b.n(); i++) {
                     int y = b.labels()[i];
-                    int best = 0;
-                    int above = 0;
-                    for (int c = 0; c < numClasses; c++) {
-                        float v = l[i * numClasses + c];
-                        if (v > l[i * numClasses + best]) {
-                            best = c;
-                        }
-                        if (v > l[i * numClasses + y]) {
-                            above++;
-                        }
-                    }
-                    confusion[y][best]++;
-                    right += best == y ? 1 : 0;
-                    right5 += above < k ? 1 : 0;
+                    int r = Prediction.rank(l, i * numClasses, numClasses, y);
+                    confusion.add(y, Prediction.topK(l, i * numClasses, numClasses, 1)[0]);
+                    right += r == 0 ? 1 : 0;
+                    right5 += r < k ? 1 : 0;
                     lossSum -= logp[i * numClasses + y];
                 }
             }

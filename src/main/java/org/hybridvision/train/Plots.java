@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * PNG charts of a run, drawn with Java2D (no extra dependency): line plots of loss, accuracy and learning rate, and
- * a confusion-matrix heat map. Files are written atomically so a viewer never sees half a PNG.
+ * PNG charts of a run, drawn with Java2D (no extra dependency): line plots of loss, accuracy and learning rate (the
+ * confusion-matrix heat map is {@link org.hybridvision.eval.ConfusionMatrix#writePng}). Files are written atomically
+ * so a viewer never sees half a PNG.
  */
 public final class Plots {
     private Plots() {}
@@ -148,53 +149,6 @@ public final class Plots {
         }
         g.dispose();
         save(img, file);
-    }
-
-    /** A confusion-matrix heat map (rows: true class, columns: predicted), with counts in the cells. */
-    public static void confusion(Path file, int[][] m, List<String> names) {
-        int n = m.length;
-        int cell = Math.max(28, Math.min(60, 600 / Math.max(1, n)));
-        int left = 130;
-        int top = 120;
-        int w = left + n * cell + 20;
-        int h = top + n * cell + 40;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = start(img);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("Confusion matrix (rows: true, columns: predicted)", 10, 20);
-        int max = 1;
-        for (int[] r : m) {
-            for (int v : r) {
-                max = Math.max(max, v);
-            }
-        }
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-        for (int i = 0; i < n; i++) {
-            String name = i < names.size() ? names.get(i) : Integer.toString(i);
-            g.setColor(Color.BLACK);
-            g.drawString(shorten(name), 5, top + i * cell + cell / 2 + 4);
-            Graphics2D r = (Graphics2D) g.create();
-            r.translate(left + i * cell + cell / 2 + 4, top - 5);
-            r.rotate(-Math.PI / 2);
-            r.drawString(shorten(name), 0, 0);
-            r.dispose();
-            for (int j = 0; j < n; j++) {
-                double t = Math.sqrt((double) m[i][j] / max);
-                g.setColor(new Color((int) (255 - 225 * t), (int) (255 - 150 * t), (int) (255 - 60 * t)));
-                g.fillRect(left + j * cell, top + i * cell, cell, cell);
-                g.setColor(t > 0.6 ? Color.WHITE : Color.BLACK);
-                if (cell >= 28) {
-                    g.drawString(Integer.toString(m[i][j]), left + j * cell + 3, top + i * cell + cell / 2 + 4);
-                }
-            }
-        }
-        g.dispose();
-        save(img, file);
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 18 ? s.substring(0, 17) + "." : s;
     }
 
     private static Graphics2D start(BufferedImage img) {

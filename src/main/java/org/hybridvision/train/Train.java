@@ -308,12 +308,13 @@ public final class Train {
                     Evaluator.Result ev = null;
                     Evaluator.Result evEma = null;
                     if (valData != null) {
-                        ev = Evaluator.evaluate(net, base, valData, o.val(), shape, numClasses);
+                        ev = Evaluator.evaluate(net, base, valData, o.val(), shape, classes);
                         if (ema != null) {
                             evEma = Evaluator.evaluate(ema.model().net(), ema.model().manager(), valData, o.val(),
-                                    shape, numClasses);
+                                    shape, classes);
                         }
-                        writeConfusion(runDir, ev.confusion(), classes);
+                        ev.confusion().writeCsv(runDir.resolve("confusion.csv"));
+                        ev.confusion().writePng(runDir.resolve("confusion.png"));
                     }
                     last = ev;
                     lastEma = evEma;
@@ -452,8 +453,9 @@ public final class Train {
 
     private static String describeAugment(TrainConfig c) {
         if ("light".equals(c.augment())) {
-            return String.format(Locale.ROOT, "light (pad %d + random crop, flip %.2f, smoothing %.2f)", c.padCrop(),
-                    c.hflip(), c.labelSmoothing());
+            return String.format(Locale.ROOT, "light (%spad %d + random crop, flip %.2f, smoothing %.2f)",
+                    c.resizeTo() > 0 ? "resize to " + c.resizeTo() + ", centre in " + c.inputSize() + ", " : "",
+                    c.padCrop(), c.hflip(), c.labelSmoothing());
         }
         return String.format(Locale.ROOT, "RandomResizedCrop(%.2f-1) flip %.2f RandAugment '%s' erasing %.2f mixup "
                         + "%.2f cutmix %.2f smoothing %.2f", c.cropScaleMin(), c.hflip(), c.randAugment(),
@@ -470,29 +472,4 @@ public final class Train {
         }
     }
 
-    /** Writes confusion.csv and confusion.png. */
-    static void writeConfusion(Path runDir, int[][] m, List<String> classes) {
-        StringBuilder sb = new StringBuilder("true\\predicted");
-        for (String c : classes) {
-            sb.append(',').append(csv(c));
-        }
-        sb.append('\n');
-        for (int i = 0; i < m.length; i++) {
-            sb.append(csv(classes.get(i)));
-            for (int v : m[i]) {
-                sb.append(',').append(v);
-            }
-            sb.append('\n');
-        }
-        try {
-            Files.writeString(runDir.resolve("confusion.csv"), sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Plots.confusion(runDir.resolve("confusion.png"), m, classes);
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-    }
 }
