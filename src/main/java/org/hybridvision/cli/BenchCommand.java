@@ -1,6 +1,8 @@
 package org.hybridvision.cli;
 
 import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
@@ -9,6 +11,10 @@ import org.hybridvision.layers.Module;
 import org.hybridvision.models.ClassificationModel;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.Models;
+import org.hybridvision.train.AdamW;
+import org.hybridvision.train.ProcessMemory;
+import org.hybridvision.train.SoftTargetCrossEntropy;
+import org.hybridvision.train.Train;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,19 +32,23 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * {@code hybridvision bench}: evaluation-mode throughput of a model, one JSON line per (batch, threads)
- * configuration.
+ * {@code hybridvision bench}: throughput of a model in evaluation mode, or of whole training steps with
+ * {@code --train} (train-mode forward, the loss of {@link SoftTargetCrossEntropy#headsLoss}, backward, AdamW step,
+ * zeroed gradients: what {@code train} does per batch, without data loading), one JSON line per (wait policy, threads,
+ * batch) configuration.
  *
  * <p>libtorch's inter-op pool can only be sized before the engine starts, peak RSS is a per-process number, and
  * OpenMP reads its environment when libtorch loads, so each configuration runs in a fresh JVM: this command starts
  * itself with the same Java, class path and JVM options plus {@code --in-process}, and with
- * {@code OMP_WAIT_POLICY=PASSIVE} unless told otherwise (measured on a 2-core machine shared with other processes:
- * with libgomp's default spinning, 2 threads ran 8x <em>slower</em> than 1; with PASSIVE, 1.3x faster). The JSON
- * line reports the thread counts read back from libtorch and the environment actually in effect.
+ * {@code OMP_WAIT_POLICY=PASSIVE} unless told otherwise: {@code --omp-wait-policy PASSIVE,default} measures both in
+ * one run (which one wins depends on whether other processes compete for the cores, see
+ * {@link org.hybridvision.train.NativeThreads}). The JSON line reports the thread counts read back from libtorch and
+ * the environment actually in effect.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure eval throughput (random weights and inputs): images/s median/min/max after warm-up, "
-                + "latency per batch, peak RSS; one JSON line per --batch x --threads configuration.",
+        description = {"Measure eval throughput, or with --train whole training steps (random weights and inputs): "
+                + "images/s median/min/max after warm-up, latency per batch, peak RSS; one JSON line per "
+                + "--omp-wait-policy x --threads x --batch configuration.",
             "Each configuration runs in a fresh JVM (OMP_WAIT_POLICY=PASSIVE by default)."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -65,14 +75,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "Input side (default: the model's input size).")
     int size;
 
-    @Option(names = "--omp-wait-policy", defaultValue = "PASSIVE", paramLabel = "P",
-            description = "OMP_WAIT_POLICY of the benchmark JVMs: PASSIVE (default), ACTIVE, or 'inherit' to keep "
+    @Option(names = "--omp-wait-policy", defaultValue = "PASSIVE", split = ",", paramLabel = "P",
+            description = "OMP_WAIT_POLICY of the benchmark JVMs, comma-separated to compare: PASSIVE (default), "
+                    + "ACTIVE, 'default' (unset: libgomp spins, then sleeps; what train uses), or 'inherit' to keep "
                     + "this process's environment.")
-    String ompWaitPolicy;
+    List<String> ompWaitPolicies;
+
+    @Option(names = "--train", description = "Time training steps (forward, loss, backward, AdamW) instead of "
+            + "evaluation forwards.")
+    boolean train;
 
     @Option(names = "--in-process",
             description = "Run in this JVM instead of one fresh JVM per configuration (threads are then set at run "
-                    + "time and peak RSS covers everything this JVM did).")
+                    + "time, OpenMP's wait policy is this environment's, and peak RSS covers everything this JVM "
+                    + "did).")
     boolean inProcess;
 
     @Override
@@ -102,13 +118,15 @@ final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
-        for (int t : ts) {
-            for (int b : batches) {
-                int rc = spawn(b, t);
-                if (rc != 0) {
-                    System.err.println("error: the benchmark JVM for batch " + b + ", threads " + t
-                            + " exited with status " + rc);
-                    return rc;
+        for (String policy : ompWaitPolicies) {
+            for (int t : ts) {
+                for (int b : batches) {
+                    int rc = spawn(policy, b, t);
+                    if (rc != 0) {
+                        System.err.println("error: the benchmark JVM for batch " + b + ", threads " + t
+                                + " exited with status " + rc);
+                        return rc;
+                    }
                 }
             }
         }
@@ -116,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs one configuration in a child JVM and copies its JSON line to stdout. */
-    private int spawn(int b, int t) throws IOException, InterruptedException {
+    private int spawn(String policy, int b, int t) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -131,11 +149,16 @@ final class BenchCommand implements Callable<Integer> {
         cmd.addAll(List.of("bench", "--in-process", "--model", model, "--batch", Integer.toString(b), "--threads",
                 Integer.toString(t), "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup),
                 "--size", Integer.toString(size)));
+        if (train) {
+            cmd.add("--train");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.environment().put("DJL_OFFLINE", "true");
-        if (!"inherit".equalsIgnoreCase(ompWaitPolicy)) {
-            pb.environment().put("OMP_WAIT_POLICY", ompWaitPolicy);
+        if ("default".equalsIgnoreCase(policy)) {
+            pb.environment().remove("OMP_WAIT_POLICY");
+        } else if (!"inherit".equalsIgnoreCase(policy)) {
+            pb.environment().put("OMP_WAIT_POLICY", policy);
         }
         Process p = pb.start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -164,21 +187,45 @@ final class BenchCommand implements Callable<Integer> {
                 input[i] = (float) rnd.nextGaussian();
             }
             Shape shape = new Shape(batch, 3, s, s);
+            int classes = net.numClasses();
+            float[] targets = SoftTargetCrossEntropy.smoothOneHot(rnd.ints(batch, 0, classes).toArray(), classes,
+                    0.1);
+            AdamW opt = train ? new AdamW(net, 0.05f, 0.9, 0.999, 1e-8) : null;
             double[] ms = new double[iters];
-            for (int i = -warmup; i < iters; i++) {
-                long t0 = System.nanoTime();
-                try (NDManager it = m.manager().newSubManager()) {
-                    net.forwardHeads(Module.Ctx.eval(m.manager()), it.create(input, shape)).logits().toFloatArray();
+            try {
+                for (int i = -warmup; i < iters; i++) {
+                    long t0 = System.nanoTime();
+                    try (NDManager it = m.manager().newSubManager()) {
+                        NDArray x = it.create(input, shape);
+                        if (train) {
+                            NDArray y = it.create(targets, new Shape(batch, classes));
+                            try (GradientCollector gc = engine.newGradientCollector()) {
+                                ClassificationModel.Output out = net.forwardHeads(Module.Ctx.train(it), x);
+                                gc.backward(SoftTargetCrossEntropy.headsLoss(out.heads().values(), y));
+                            }
+                        } else {
+                            net.forwardHeads(Module.Ctx.eval(m.manager()), x).logits().toFloatArray();
+                        }
+                    }
+                    if (train) {
+                        opt.step(1e-4, 0);
+                        Train.zeroGradients(net.namedParameters().values());
+                    }
+                    long t1 = System.nanoTime();
+                    if (i >= 0) {
+                        ms[i] = (t1 - t0) / 1e6;
+                    }
                 }
-                long t1 = System.nanoTime();
-                if (i >= 0) {
-                    ms[i] = (t1 - t0) / 1e6;
+            } finally {
+                if (opt != null) {
+                    opt.close();
                 }
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             JsonObject o = new JsonObject();
             o.addProperty("model", model);
+            o.addProperty("mode", train ? "train" : "eval");
             o.addProperty("input", s);
             o.addProperty("batch", batch);
             o.addProperty("threads", t);
@@ -200,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
             lat.addProperty("p10", round(quantile(sorted, 0.1)));
             lat.addProperty("p90", round(quantile(sorted, 0.9)));
             o.add("latency_ms", lat);
-            o.addProperty("peak_rss_mb", round(procStatusKb("VmHWM") / 1024.0));
+            o.addProperty("peak_rss_mb", round(ProcessMemory.peakResidentMb()));
             JsonObject settings = new JsonObject();
             settings.addProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads"));
             settings.addProperty("ai.djl.pytorch.num_interop_threads",
@@ -227,17 +274,4 @@ final class BenchCommand implements Callable<Integer> {
         return Math.round(v * 100.0) / 100.0;
     }
 
-    /** A "kB" line of /proc/self/status (Linux), or -1 elsewhere. */
-    static long procStatusKb(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key + ":")) {
-                    return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
 }

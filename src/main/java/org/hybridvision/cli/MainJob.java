@@ -53,7 +53,7 @@ public final class MainJob {
         long t0 = System.nanoTime();
         int threads = NativeThreads.configure(0);
         out.println("hybridvision main job: train a small Conformer on Fashion-MNIST, on the CPU (" + threads
-                + " threads)");
+                + " threads, OpenMP wait policy " + NativeThreads.waitPolicy() + ")");
         Path dir = IdxDataset.DEFAULT_FASHION_MNIST_DIR;
         boolean subset = false;
         if (IdxDataset.findPair(dir, true) == null || IdxDataset.findPair(dir, false) == null) {
@@ -71,10 +71,10 @@ public final class MainJob {
         ImageDataset train = IdxDataset.fashionMnist(dir, true);
         ImageDataset test = IdxDataset.fashionMnist(dir, false);
         TrainConfig cfg = Presets.fashionRecipe(EPOCHS);
-        out.println("recipe: resize 28->44 and pad to 48, no random augmentation, label smoothing 0.1, AdamW lr "
+        out.println("recipe: resize 28->44 and pad to 48, random horizontal flip, label smoothing 0.1, AdamW lr "
                 + "1.5e-3 wd 0.05, half a warm-up epoch + cosine, grad clipping 1.0; the papers' ImageNet augmentations "
-                + "(RandAugment, Mixup/CutMix, erasing), random shifts, flips and drop path are off: a run this short "
-                + "underfits, and they slow it down");
+                + "(RandAugment, Mixup/CutMix, erasing), random shifts and drop path are off: they are far too strong "
+                + "for a run this short (docs/training.md)");
         Path runDir = Path.of("runs", "fashion-mnist-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Train.Result r = Train.run(new Train.Options(cfg, train, test, runDir, null, false, out));

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.pooling.Pool;
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.layers.BatchNorm2d;
+import org.hybridvision.layers.ChannelsLast;
 import org.hybridvision.layers.Conv2d;
 import org.hybridvision.layers.Init;
 import org.hybridvision.layers.LayerNorm;
@@ -207,7 +208,8 @@ public final class Conformer extends ClassificationModel {
             throw new HybridVisionException("expected an image batch [B, 3, H, W], got " + img.getShape());
         }
         checkInputSize(s[2], s[3]);
-        NDArray xBase = Activation.relu(bn1.forward(ctx, conv1.forward(ctx, img)));
+        // the CNN branch runs channels-last (same values, faster oneDNN kernels: see ChannelsLast)
+        NDArray xBase = Activation.relu(bn1.forward(ctx, conv1.forward(ctx, ChannelsLast.of(img))));
         xBase = Pool.maxPool2d(xBase, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         NDArray x = convStage1.forward(ctx, xBase, null).out();
         if (trace != null) {

@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class Metrics {
     /** CSV header. */
     public static final String HEADER = "epoch,step,train_loss,train_top1,val_loss,val_top1,val_top5,ema_val_top1,"
-            + "lr,images_per_s,epoch_seconds,elapsed_seconds";
+            + "lr,images_per_s,epoch_seconds,elapsed_seconds,rss_mb";
 
     /**
      * One epoch. Missing values are NaN (e.g. {@code trainTop1} when batches are mixed, validation without data).
@@ -34,14 +34,15 @@ public final class Metrics {
      * @param imagesPerSecond training throughput
      * @param epochSeconds wall time of the epoch (training + evaluation)
      * @param elapsedSeconds wall time of the run so far
+     * @param rssMb resident memory of the process at the end of the epoch ({@link ProcessMemory})
      */
     public record Row(int epoch, long step, double trainLoss, double trainTop1, double valLoss, double valTop1,
                       double valTop5, double emaTop1, double lr, double imagesPerSecond, double epochSeconds,
-                      double elapsedSeconds) {
+                      double elapsedSeconds, double rssMb) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.2f,%.2f,%.2f", epoch, step,
-                    trainLoss, trainTop1, valLoss, valTop1, valTop5, emaTop1, lr, imagesPerSecond, epochSeconds,
-                    elapsedSeconds);
+            return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.2f,%.2f,%.2f,%.1f", epoch,
+                    step, trainLoss, trainTop1, valLoss, valTop1, valTop5, emaTop1, lr, imagesPerSecond, epochSeconds,
+                    elapsedSeconds, rssMb);
         }
     }
 
@@ -63,7 +64,7 @@ public final class Metrics {
                         d[i] = Double.parseDouble(f[i]);
                     }
                     rows.add(new Row((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10],
-                            d[11]));
+                            d[11], f.length > 12 ? d[12] : Double.NaN));
                 }
             } catch (IOException | RuntimeException e) {
                 rows.clear();

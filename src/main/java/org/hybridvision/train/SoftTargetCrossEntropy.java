@@ -1,6 +1,9 @@
 package org.hybridvision.train;
 
 import ai.djl.ndarray.NDArray;
+import org.hybridvision.layers.Scalars;
+
+import java.util.Collection;
 
 /**
  * Cross-entropy against soft targets (timm's {@code SoftTargetCrossEntropy}):
@@ -18,6 +21,23 @@ public final class SoftTargetCrossEntropy {
      */
     public static NDArray loss(NDArray logits, NDArray targets) {
         return targets.mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
+    }
+
+    /**
+     * The training loss of a network with one or more heads: the mean over the heads of {@link #loss} (Conformer:
+     * the two heads, spec A3.9; CMT: its one head). Divides with {@link Scalars} (see there: never
+     * {@code div(Number)} on a tensor a backward pass goes through).
+     *
+     * @param heads logits of each head, {@code [B, C]}
+     * @param targets {@code [B, C]}
+     */
+    public static NDArray headsLoss(Collection<NDArray> heads, NDArray targets) {
+        NDArray l = null;
+        for (NDArray head : heads) {
+            NDArray hl = loss(head, targets);
+            l = l == null ? hl : l.add(hl);
+        }
+        return heads.size() == 1 ? l : Scalars.div(l, heads.size());
     }
 
     /**

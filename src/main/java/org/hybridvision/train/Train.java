@@ -243,12 +243,7 @@ public final class Train {
                             ClassificationModel.Output outp;
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                                 outp = net.forwardHeads(Module.Ctx.train(step), x);
-                                NDArray l = null;
-                                for (NDArray head : outp.heads().values()) {
-                                    NDArray hl = SoftTargetCrossEntropy.loss(head, t);
-                                    l = l == null ? hl : l.add(hl);
-                                }
-                                l = Scalars.div(l, outp.heads().size()); // not div(Number): see Scalars
+                                NDArray l = SoftTargetCrossEntropy.headsLoss(outp.heads().values(), t);
                                 if (globalStep == poisonStep) {
                                     l = Scalars.mul(l, Float.NaN);
                                 }
@@ -325,17 +320,19 @@ public final class Train {
                             cfg.mixing() ? Double.NaN : (double) right / Math.max(1, seen),
                             ev == null ? Double.NaN : ev.loss(), top1, ev == null ? Double.NaN : ev.top5(),
                             evEma == null ? Double.NaN : evEma.top1(), schedule.lr(Math.max(0, globalStep - 1)), ips,
-                            (System.nanoTime() - e0) / 1e9, el));
+                            (System.nanoTime() - e0) / 1e9, el, ProcessMemory.residentMb()));
                     Plots.write(runDir, metrics.rows(), schedule, globalStep);
                     RunCheckpoint.save(runDir, model, ema, opt, new RunCheckpoint.State(epoch + 1, 0, globalStep,
                             cfg.toJson(), classes, best, el));
                     out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s%s  lr %.2e  %.0f img/s  %.0f s "
-                                    + "(total %.1f min)%n", epoch + 1, cfg.epochs(), lossSum / Math.max(1, seen),
+                                    + "(total %.1f min)  RSS %.0f MB%n", epoch + 1, cfg.epochs(),
+                            lossSum / Math.max(1, seen),
                             ev == null ? "(no validation data)" : String.format(Locale.ROOT,
                                     "val loss %.4f  top-1 %.2f%%  top-5 %.2f%%", ev.loss(), 100 * ev.top1(),
                                     100 * ev.top5()),
                             evEma == null ? "" : String.format(Locale.ROOT, "  EMA top-1 %.2f%%", 100 * evEma.top1()),
-                            schedule.lr(Math.max(0, globalStep - 1)), ips, (System.nanoTime() - e0) / 1e9, el / 60);
+                            schedule.lr(Math.max(0, globalStep - 1)), ips, (System.nanoTime() - e0) / 1e9, el / 60,
+                            metrics.rows().get(metrics.rows().size() - 1).rssMb());
                 }
             } finally {
                 saved.countDown();
@@ -360,7 +357,7 @@ public final class Train {
     }
 
     /** Sets every parameter's gradient to zero in place (one native call each, no handle created). */
-    static void zeroGradients(Collection<Parameter> params) {
+    public static void zeroGradients(Collection<Parameter> params) {
         for (Parameter p : params) {
             NDArray a = p.getArray();
             if (a.hasGradient()) {

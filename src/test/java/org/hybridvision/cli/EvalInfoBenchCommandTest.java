@@ -135,4 +135,24 @@ class EvalInfoBenchCommandTest {
             assertEquals("PASSIVE", o.getAsJsonObject("settings").get("OMP_WAIT_POLICY").getAsString());
         }
     }
+
+    @Test
+    void trainingStepsUnderTwoWaitPoliciesInOneRun() {
+        CliRunner.Result r = CliRunner.run("bench", "--train", "--model", "conformer_fashion48", "--batch", "4",
+                "--threads", "1", "--iters", "2", "--warmup", "1", "--omp-wait-policy", "PASSIVE,default");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.outLines();
+        assertEquals(2, lines.size(), r.out());
+        for (int i = 0; i < 2; i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals("train", o.get("mode").getAsString());
+            assertEquals(48, o.get("input").getAsInt());
+            assertTrue(o.getAsJsonObject("images_per_s").get("median").getAsDouble() > 0);
+        }
+        JsonObject passive = JsonParser.parseString(lines.get(0)).getAsJsonObject().getAsJsonObject("settings");
+        JsonObject unset = JsonParser.parseString(lines.get(1)).getAsJsonObject().getAsJsonObject("settings");
+        assertEquals("PASSIVE", passive.get("OMP_WAIT_POLICY").getAsString());
+        assertTrue(unset.get("OMP_WAIT_POLICY") == null || unset.get("OMP_WAIT_POLICY").isJsonNull(),
+                "'default' leaves the policy unset: " + unset);
+    }
 }

@@ -127,15 +127,6 @@ class TrainLoopTest {
     }
 
     private static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        return 0;
+        return ProcessMemory.statusKb("VmRSS");
     }
 }
