@@ -80,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resize-to", paramLabel = "S", description = "Light augmentation: resize images to S x S "
             + "(bicubic) before padding them to the input size; 0 = off.") Integer resizeTo;
     @Option(names = "--input-size", description = "Square input side (default: the model's).") Integer inputSize;
+    @Option(names = "--low-res-epochs", paramLabel = "N", description = "Progressive resizing: train the first N "
+            + "epochs at --low-res-size (0 = off; the main job's preset: 6 of 9, scaled with --epochs).")
+    Integer lowResEpochs;
+    @Option(names = "--low-res-size", paramLabel = "S", description = "Input side of the low-resolution epochs.")
+    Integer lowResSize;
     @Option(names = "--drop-path") Double dropPath;
     @Option(names = "--clip-grad", description = "Global gradient-norm bound, 0 = off (default off).")
     Double clipGrad;
@@ -141,7 +146,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig configure(ImageDataset train) {
         ModelSpec spec = Presets.spec(model);
-        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(MainJob.EPOCHS)
+        int presetEpochs = epochs == null ? MainJob.EPOCHS : epochs;
+        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(presetEpochs,
+                Math.min(presetEpochs - 1, (int) Math.round((double) MainJob.LOW_RES_EPOCHS * presetEpochs
+                        / MainJob.EPOCHS)))
                 : TrainConfig.defaults(model, spec.family(), spec.inputSize(), batch == null ? 64 : batch);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("epochs", epochs);
@@ -164,6 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
         o.put("hflip", hflip);
         o.put("resizeTo", resizeTo);
         o.put("inputSize", inputSize);
+        o.put("lowResEpochs", lowResEpochs);
+        o.put("lowResSize", lowResSize);
         o.put("dropPath", dropPath);
         o.put("clipGrad", clipGrad);
         o.put("emaDecay", emaDecay);

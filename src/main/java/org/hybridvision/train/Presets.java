@@ -74,10 +74,11 @@ public final class Presets {
      * RandAugment, Mixup/CutMix and erasing are far too strong for so short a run.
      *
      * @param epochs number of epochs
+     * @param lowResEpochs how many of them train at 32x32 (progressive resizing, {@link TrainConfig#lowResEpochs})
      */
-    public static TrainConfig fashionRecipe(int epochs) {
+    public static TrainConfig fashionRecipe(int epochs, int lowResEpochs) {
         return new TrainConfig(FASHION_CONFORMER, epochs, 128, 1.5e-3, 1e-5, 1e-5, 0.5, 0.05, 0.9, 0.999, 1e-8, 0.1,
-                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0.5, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 44);
+                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 44, lowResEpochs, 32);
     }
 
     /** @return the presets by name (for listings) */

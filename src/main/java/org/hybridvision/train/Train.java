@@ -137,6 +137,9 @@ public final class Train {
              NDManager base = model.manager().newSubManager()) {
             ClassificationModel net = model.net();
             net.checkInputSize(cfg.inputSize(), cfg.inputSize());
+            if (cfg.lowResEpochs() > 0) {
+                net.checkInputSize(cfg.lowResSize(), cfg.lowResSize());
+            }
             if (o.weights() != null && resumed == null) {
                 loadForFineTuning(model, o.weights(), out);
             }
@@ -162,8 +165,11 @@ public final class Train {
             // ---- data ----
             Normalize norm = new Normalize(spec.mean(), spec.std());
             ImagePipeline trainTf = Batches.trainPipeline(cfg, norm);
+            // progressive resizing: the first epochs on smaller images (TrainConfig.lowResEpochs)
+            ImagePipeline lowResTf = cfg.lowResEpochs() > 0 ? Batches.trainPipeline(cfg.atLowResolution(), norm)
+                    : null;
             ImagePipeline evalTf = Batches.evalPipeline(cfg, norm, spec.cropPct());
-            int[] shape = trainTf.outputShape();
+            int[] evalShape = evalTf.outputShape();
             MixupCutmix mix = new MixupCutmix(cfg.mixupAlpha(), cfg.cutmixAlpha(), cfg.mixupProb(),
                     cfg.mixupSwitchProb(), cfg.labelSmoothing(), numClasses);
             CosineSchedule schedule = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(),
@@ -171,8 +177,10 @@ public final class Train {
             Metrics metrics = new Metrics(runDir.resolve("metrics.csv"));
             metrics.truncate(startEpoch);
             out.printf("training %s (%,d parameters) on %s%n  %d images, %d classes, %d steps/epoch x %d epochs, "
-                            + "batch %d, input %d, lr %.3g, augment %s%n", cfg.model(), net.parameterCount(),
-                    train.describe(), train.size(), numClasses, stepsPerEpoch, cfg.epochs(), batch, cfg.inputSize(),
+                            + "batch %d, input %s, lr %.3g, augment %s%n", cfg.model(), net.parameterCount(),
+                    train.describe(), train.size(), numClasses, stepsPerEpoch, cfg.epochs(), batch,
+                    cfg.lowResEpochs() == 0 ? Integer.toString(cfg.inputSize()) : String.format(Locale.ROOT,
+                            "%d (epochs 1-%d at %d)", cfg.inputSize(), cfg.lowResEpochs(), cfg.lowResSize()),
                     cfg.lr(), describeAugment(cfg));
 
             // ---- Ctrl-C: ask the loop to stop, wait for its checkpoint ----
@@ -197,7 +205,9 @@ public final class Train {
             Evaluator.Result last = null;
             Evaluator.Result lastEma = null;
             int epoch = startEpoch;
-            try (Batches trainData = new Batches(train, trainTf, batch, cfg.loaderThreads());
+            try (Batches fullResData = new Batches(train, trainTf, batch, cfg.loaderThreads());
+                 Batches lowResData = lowResTf == null ? null
+                         : new Batches(train, lowResTf, batch, cfg.loaderThreads());
                  Batches valData = o.val() == null ? null
                          : new Batches(o.val(), evalTf, cfg.evalBatch(), cfg.loaderThreads())) {
                 for (; epoch < cfg.epochs() && stopReason == null; epoch++) {
@@ -208,8 +218,11 @@ public final class Train {
                     long right = 0;
                     long seen = 0;
                     int[] order = Batches.permutation(train.size(), cfg.seed(), epoch);
-                    ProgressBar bar = progressBar(out, epoch, cfg.epochs(), stepsPerEpoch * (long) batch,
-                            from * (long) batch);
+                    boolean lowRes = epoch < cfg.lowResEpochs();
+                    Batches trainData = lowRes ? lowResData : fullResData;
+                    int[] shape = (lowRes ? lowResTf : trainTf).outputShape();
+                    ProgressBar bar = progressBar(out, epoch, cfg.epochs(), cfg.trainSize(epoch),
+                            stepsPerEpoch * (long) batch, from * (long) batch);
                     for (Batches.Batch b : trainData.epoch(order, from, true, cfg.seed(), epoch)) {
                         // ---- stop requests: Ctrl-C, time budget, test hook ----
                         double minutes = (System.nanoTime() - t0) / 6e10;
@@ -303,10 +316,10 @@ public final class Train {
                     Evaluator.Result ev = null;
                     Evaluator.Result evEma = null;
                     if (valData != null) {
-                        ev = Evaluator.evaluate(net, base, valData, o.val(), shape, classes);
+                        ev = Evaluator.evaluate(net, base, valData, o.val(), evalShape, classes);
                         if (ema != null) {
                             evEma = Evaluator.evaluate(ema.model().net(), ema.model().manager(), valData, o.val(),
-                                    shape, classes);
+                                    evalShape, classes);
                         }
                         ev.confusion().writeCsv(runDir.resolve("confusion.csv"));
                         ev.confusion().writePng(runDir.resolve("confusion.png"));
@@ -324,8 +337,9 @@ public final class Train {
                     Plots.write(runDir, metrics.rows(), schedule, globalStep);
                     RunCheckpoint.save(runDir, model, ema, opt, new RunCheckpoint.State(epoch + 1, 0, globalStep,
                             cfg.toJson(), classes, best, el));
-                    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s%s  lr %.2e  %.0f img/s  %.0f s "
+                    out.printf(Locale.ROOT, "epoch %d/%d  %strain loss %.4f  %s%s  lr %.2e  %.0f img/s  %.0f s "
                                     + "(total %.1f min)  RSS %.0f MB%n", epoch + 1, cfg.epochs(),
+                            lowRes ? "(at " + cfg.lowResSize() + "x" + cfg.lowResSize() + ")  " : "",
                             lossSum / Math.max(1, seen),
                             ev == null ? "(no validation data)" : String.format(Locale.ROOT,
                                     "val loss %.4f  top-1 %.2f%%  top-5 %.2f%%", ev.loss(), 100 * ev.top1(),
@@ -437,8 +451,9 @@ public final class Train {
         }
     }
 
-    private static ProgressBar progressBar(PrintStream out, int epoch, int epochs, long max, long start) {
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch + 1, epochs))
+    private static ProgressBar progressBar(PrintStream out, int epoch, int epochs, int size, long max, long start) {
+        ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d @%d", epoch + 1, epochs,
+                        size))
                 .setInitialMax(max).setUnit(" img", 1).showSpeed().setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(1000).setMaxRenderedLength(120)
                 .setConsumer(new ConsoleProgressBarConsumer(out, 120)).build();

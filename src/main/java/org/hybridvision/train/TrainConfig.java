@@ -47,6 +47,11 @@ import org.hybridvision.HybridVisionException;
  * @param resizeTo light augmentation only: resize each image to {@code resizeTo x resizeTo} (bicubic) before centring
  *     it in the input by padding (0 = no resize: smaller images are padded, larger ones resized to the input);
  *     e.g. 56 with input 64 doubles Fashion-MNIST's 28x28 images and pads them by 4 pixels
+ * @param lowResEpochs progressive resizing: the first {@code lowResEpochs} epochs train at {@code lowResSize}
+ *     (0 = off); evaluation is always at {@code inputSize}. Both families take any resolution with the same weights
+ *     (Conformer has no positional embedding, CMT resamples its position bias), so early epochs can run on smaller,
+ *     cheaper images (the idea of FixRes and of EfficientNetV2's progressive learning)
+ * @param lowResSize training resolution of the first {@code lowResEpochs} epochs ({@link #atLowResolution})
  */
 public record TrainConfig(String model, int epochs, int batchSize, double lr, double minLr, double warmupLr,
                           double warmupEpochs, double weightDecay, double beta1, double beta2, double eps,
@@ -54,7 +59,7 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
                           double mixupSwitchProb, String randAugment, double randomErasing, String augment,
                           double cropScaleMin, int padCrop, double hflip, int inputSize, double dropPath,
                           double clipGrad, double emaDecay, long seed, int threads, int loaderThreads, int evalBatch,
-                          double maxMinutes, int resizeTo) {
+                          double maxMinutes, int resizeTo, int lowResEpochs, int lowResSize) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -85,7 +90,25 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
         check(maxMinutes >= 0, "--max-minutes must not be negative");
         check(resizeTo >= 0 && resizeTo <= inputSize, "--resize-to must be between 0 (off) and the input size "
                 + inputSize + ", got " + resizeTo);
+        check(lowResEpochs >= 0 && lowResEpochs < epochs, "--low-res-epochs must be between 0 (off) and "
+                + (epochs - 1) + " (the last epochs train at the input size), got " + lowResEpochs);
+        check(lowResEpochs == 0 || (lowResSize >= 8 && lowResSize < inputSize), "--low-res-size must be at least 8 "
+                + "and smaller than the input size " + inputSize + ", got " + lowResSize);
         randAugment = randAugment == null ? "" : randAugment;
+    }
+
+    /**
+     * @return the settings of the low-resolution epochs: input {@code lowResSize}, and a light pipeline's resize
+     *     scaled by the same factor (so objects fill the same fraction of the image at both resolutions)
+     */
+    public TrainConfig atLowResolution() {
+        int r = resizeTo == 0 ? 0 : Math.min(lowResSize, (int) Math.round((double) resizeTo * lowResSize / inputSize));
+        return toBuilder().set("inputSize", lowResSize).set("resizeTo", r).set("lowResEpochs", 0).build();
+    }
+
+    /** @return the training resolution of {@code epoch} (0-based) */
+    public int trainSize(int epoch) {
+        return epoch < lowResEpochs ? lowResSize : inputSize;
     }
 
     private static void check(boolean ok, String message) {
@@ -120,12 +143,12 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
             }
             return new TrainConfig(model, epochs, batch, base * batch / 512.0, minLr, warmLr, 20, wd, 0.9, 0.999,
                     1e-8, 0.1, 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize,
-                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0, 0);
+                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0, 0, 0, 0);
         }
         // spec A8 (Conformer): lr 1e-3 at batch 1024, warm-up 5 epochs from 1e-6, min 1e-5, EMA 0.99996
         return new TrainConfig(model, 300, batch, 1e-3 * batch / 1024.0, 1e-5, 1e-6, 5, 0.05, 0.9, 0.999, 1e-8, 0.1,
                 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize, 0.1, 0, 0.99996, 0,
-                0, 1, 2 * batch, 0, 0);
+                0, 1, 2 * batch, 0, 0, 0, 0);
     }
 
     /** @return whether batches are mixed (Mixup or CutMix on) */
@@ -177,7 +200,17 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
 
         /** @return the validated configuration */
         public TrainConfig build() {
-            return GSON.fromJson(o, TrainConfig.class);
+            try {
+                return GSON.fromJson(o, TrainConfig.class);
+            } catch (RuntimeException e) {
+                // Gson wraps what the validating constructor throws: give the user the message that names the option
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof HybridVisionException h) {
+                        throw h;
+                    }
+                }
+                throw e;
+            }
         }
     }
 }

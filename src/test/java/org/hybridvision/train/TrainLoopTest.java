@@ -48,10 +48,12 @@ class TrainLoopTest {
 
     @Test
     void resumedRunEqualsUninterruptedRun(@TempDir Path dir) {
-        // every switch that carries state or randomness: Mixup/CutMix, RandAugment, erasing, drop path, EMA, clipping
+        // every switch that carries state or randomness: Mixup/CutMix, RandAugment, erasing, drop path, EMA, clipping,
+        // and progressive resizing (epoch 1 at 32x32, the resumed epoch 2 at 48x48)
         TrainConfig cfg = TinySetup.light(2, 8).toBuilder().set("augment", "rrc").set("randAugment",
                 "rand-m9-mstd0.5-inc1").set("randomErasing", 0.25).set("mixupAlpha", 0.8).set("cutmixAlpha", 1.0)
-                .set("mixupProb", 1.0).set("emaDecay", 0.9).set("clipGrad", 1.0).build();
+                .set("mixupProb", 1.0).set("emaDecay", 0.9).set("clipGrad", 1.0).set("lowResEpochs", 1)
+                .set("lowResSize", 32).build();
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         run(cfg, a, false);
