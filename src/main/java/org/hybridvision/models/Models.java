@@ -31,12 +31,12 @@ public final class Models {
         conformer("conformer_base_patch16", 16, 6, 576, 9, 83_289_136L, 23.3, 84.1, "Conformer-B (83.3 M)");
         // CMT variants: registered in Cmt.register (spec B1)
         Cmt.register(REGISTRY);
-        // the main job's small Conformer for Fashion-MNIST: 28x28 images resized to 44 and centred in 48x48 (the
-        // evaluation transform does exactly that: resize to floor(48 / 1.0909) = 44, then a padding centre crop)
+        // the main job's small Conformer for Fashion-MNIST: 28x28 images resized to 48x48 (bicubic; the evaluation
+        // transform with crop fraction 1 does exactly that)
         REGISTRY.put("conformer_fashion48", new ModelSpec("conformer_fashion48", "conformer",
                 classes -> new Conformer(new Conformer.Config(16, 0.5, 96, 6, 4, 4.0, true, classes, 0f)),
-                48, 1.0909f, ModelSpec.IMAGENET_MEAN, ModelSpec.IMAGENET_STD, 10, 0, Double.NaN, Double.NaN,
-                "small Conformer for 28x28 images shown at 44 in a 48x48 input (the main job's Fashion-MNIST model)"));
+                48, 1.0f, ModelSpec.IMAGENET_MEAN, ModelSpec.IMAGENET_STD, 10, 0, Double.NaN, Double.NaN,
+                "small Conformer for 28x28 images resized to 48x48 (the main job's Fashion-MNIST model)"));
     }
 
     /**

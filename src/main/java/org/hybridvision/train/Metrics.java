@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class Metrics {
     /** CSV header. */
     public static final String HEADER = "epoch,step,train_loss,train_top1,val_loss,val_top1,val_top5,ema_val_top1,"
-            + "lr,images_per_s,epoch_seconds,elapsed_seconds,rss_mb";
+            + "lr,images_per_s,epoch_seconds,elapsed_seconds,rss_mb,input_size";
 
     /**
      * One epoch. Missing values are NaN (e.g. {@code trainTop1} when batches are mixed, validation without data).
@@ -35,14 +35,15 @@ public final class Metrics {
      * @param epochSeconds wall time of the epoch (training + evaluation)
      * @param elapsedSeconds wall time of the run so far
      * @param rssMb resident memory of the process at the end of the epoch ({@link ProcessMemory})
+     * @param inputSize resolution the epoch trained and was evaluated at (progressive resizing changes it)
      */
     public record Row(int epoch, long step, double trainLoss, double trainTop1, double valLoss, double valTop1,
                       double valTop5, double emaTop1, double lr, double imagesPerSecond, double epochSeconds,
-                      double elapsedSeconds, double rssMb) {
+                      double elapsedSeconds, double rssMb, int inputSize) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.2f,%.2f,%.2f,%.1f", epoch,
-                    step, trainLoss, trainTop1, valLoss, valTop1, valTop5, emaTop1, lr, imagesPerSecond, epochSeconds,
-                    elapsedSeconds, rssMb);
+            return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.2f,%.2f,%.2f,%.1f,%d",
+                    epoch, step, trainLoss, trainTop1, valLoss, valTop1, valTop5, emaTop1, lr, imagesPerSecond,
+                    epochSeconds, elapsedSeconds, rssMb, inputSize);
         }
     }
 
@@ -64,7 +65,7 @@ public final class Metrics {
                         d[i] = Double.parseDouble(f[i]);
                     }
                     rows.add(new Row((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10],
-                            d[11], f.length > 12 ? d[12] : Double.NaN));
+                            d[11], f.length > 12 ? d[12] : Double.NaN, f.length > 13 ? (int) d[13] : 0));
                 }
             } catch (IOException | RuntimeException e) {
                 rows.clear();

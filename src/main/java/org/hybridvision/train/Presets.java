@@ -15,10 +15,11 @@ import java.util.Map;
  * small custom preset for quick CPU training.
  *
  * <p>{@value #FASHION_CONFORMER}: the main job's model, a narrow Conformer for 48x48 inputs (Fashion-MNIST's 28x28
- * images resized to 44 and padded to 48): patch 16, channel ratio 0.5, embed 96, depth 6, 4 heads, MLP ratio 4. It
- * was chosen by measuring throughput and accuracy on the 2-core machine: against the earlier 32x32 preset (28x28
- * padded; embed 128, depth 9) it trains at the same speed and is 2 points more accurate after 2 epochs (88.4 % vs
- * 86.5 %), because the CNN branch, which works at a quarter of the input resolution, sees 12x12 instead of 8x8 maps.
+ * images resized to 48): patch 16, channel ratio 0.5, embed 96, depth 6, 4 heads, MLP ratio 4. It was chosen by
+ * measuring throughput and accuracy on the 2-core machine: against the earlier 32x32 preset (28x28 padded; embed 128,
+ * depth 9) it trains at the same speed and is 2 points more accurate after 2 epochs (88.4 % vs 86.5 %), because the
+ * CNN branch, which works at a quarter of the input resolution, sees 12x12 instead of 8x8 maps; wider variants and
+ * 64x64 inputs cost 25-55 % more time per image for no gain in 1-epoch probes (docs/training.md).
  */
 public final class Presets {
     private Presets() {}
@@ -65,20 +66,19 @@ public final class Presets {
     }
 
     /**
-     * The main job's recipe for {@value #FASHION_CONFORMER} on 28x28 grey images: resize to 44 (bicubic) and pad to
-     * 48, random horizontal flip as the only augmentation, label smoothing 0.1, AdamW (lr 1.5e-3 at batch 128, wd
-     * 0.05), half an epoch of warm-up then cosine, no drop path, global-norm clipping at 1.0 (a run at lr 2e-3 without
-     * clipping diverged to NaN in its first epoch). Why (docs/training.md): with a random 2-pixel shift and flip a
-     * 6-epoch run underfitted (train 91.5 %, test 91.1 %); with no augmentation at all it overfitted at the end (train
-     * 94.5 %, test 91.8 %, validation loss rising in the last epoch); the flip alone sits between the two.
-     * RandAugment, Mixup/CutMix and erasing are far too strong for so short a run.
+     * The main job's recipe for {@value #FASHION_CONFORMER} on 28x28 grey images: resize to 48 (bicubic), no random
+     * augmentation, label smoothing 0.1, AdamW (lr 1.5e-3 at batch 128, wd 0.05), half an epoch of warm-up then
+     * cosine, no drop path, global-norm clipping at 1.0 (a run at lr 2e-3 without clipping diverged to NaN in its
+     * first epoch). Why (docs/training.md): with a random 2-pixel shift and flip a 6-epoch run underfitted (train
+     * 91.5 %, test 91.1 %); without augmentation it reached 91.8 %, with the flip alone 91.6 %; RandAugment,
+     * Mixup/CutMix and erasing are far too strong for so short a run.
      *
      * @param epochs number of epochs
      * @param lowResEpochs how many of them train at 32x32 (progressive resizing, {@link TrainConfig#lowResEpochs})
      */
     public static TrainConfig fashionRecipe(int epochs, int lowResEpochs) {
         return new TrainConfig(FASHION_CONFORMER, epochs, 128, 1.5e-3, 1e-5, 1e-5, 0.5, 0.05, 0.9, 0.999, 1e-8, 0.1,
-                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 44, lowResEpochs, 32);
+                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 48, lowResEpochs, 32);
     }
 
     /** @return the presets by name (for listings) */

@@ -169,7 +169,9 @@ public final class Train {
             ImagePipeline lowResTf = cfg.lowResEpochs() > 0 ? Batches.trainPipeline(cfg.atLowResolution(), norm)
                     : null;
             ImagePipeline evalTf = Batches.evalPipeline(cfg, norm, spec.cropPct());
-            int[] evalShape = evalTf.outputShape();
+            // low-resolution epochs are evaluated at their own resolution (BatchNorm's running statistics belong to it)
+            ImagePipeline lowResEvalTf = lowResTf == null ? null
+                    : Batches.evalPipeline(cfg.atLowResolution(), norm, spec.cropPct());
             MixupCutmix mix = new MixupCutmix(cfg.mixupAlpha(), cfg.cutmixAlpha(), cfg.mixupProb(),
                     cfg.mixupSwitchProb(), cfg.labelSmoothing(), numClasses);
             CosineSchedule schedule = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(),
@@ -208,8 +210,10 @@ public final class Train {
             try (Batches fullResData = new Batches(train, trainTf, batch, cfg.loaderThreads());
                  Batches lowResData = lowResTf == null ? null
                          : new Batches(train, lowResTf, batch, cfg.loaderThreads());
-                 Batches valData = o.val() == null ? null
-                         : new Batches(o.val(), evalTf, cfg.evalBatch(), cfg.loaderThreads())) {
+                 Batches fullResVal = o.val() == null ? null
+                         : new Batches(o.val(), evalTf, cfg.evalBatch(), cfg.loaderThreads());
+                 Batches lowResVal = o.val() == null || lowResTf == null ? null
+                         : new Batches(o.val(), lowResEvalTf, cfg.evalBatch(), cfg.loaderThreads())) {
                 for (; epoch < cfg.epochs() && stopReason == null; epoch++) {
                     long e0 = System.nanoTime();
                     int from = epoch == startEpoch ? startStep : 0;
@@ -220,7 +224,9 @@ public final class Train {
                     int[] order = Batches.permutation(train.size(), cfg.seed(), epoch);
                     boolean lowRes = epoch < cfg.lowResEpochs();
                     Batches trainData = lowRes ? lowResData : fullResData;
+                    Batches valData = lowRes ? lowResVal : fullResVal;
                     int[] shape = (lowRes ? lowResTf : trainTf).outputShape();
+                    int[] evalShape = (lowRes ? lowResEvalTf : evalTf).outputShape();
                     ProgressBar bar = progressBar(out, epoch, cfg.epochs(), cfg.trainSize(epoch),
                             stepsPerEpoch * (long) batch, from * (long) batch);
                     for (Batches.Batch b : trainData.epoch(order, from, true, cfg.seed(), epoch)) {
@@ -333,7 +339,7 @@ public final class Train {
                             cfg.mixing() ? Double.NaN : (double) right / Math.max(1, seen),
                             ev == null ? Double.NaN : ev.loss(), top1, ev == null ? Double.NaN : ev.top5(),
                             evEma == null ? Double.NaN : evEma.top1(), schedule.lr(Math.max(0, globalStep - 1)), ips,
-                            (System.nanoTime() - e0) / 1e9, el, ProcessMemory.residentMb()));
+                            (System.nanoTime() - e0) / 1e9, el, ProcessMemory.residentMb(), shape[1]));
                     Plots.write(runDir, metrics.rows(), schedule, globalStep);
                     RunCheckpoint.save(runDir, model, ema, opt, new RunCheckpoint.State(epoch + 1, 0, globalStep,
                             cfg.toJson(), classes, best, el));

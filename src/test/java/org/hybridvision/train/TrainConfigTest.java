@@ -12,7 +12,7 @@ class TrainConfigTest {
 
     @Test
     void lowResolutionEpochsKeepTheObjectToImageRatio() {
-        TrainConfig cfg = Presets.fashionRecipe(9, 6);
+        TrainConfig cfg = Presets.fashionRecipe(9, 6).toBuilder().set("resizeTo", 44).build();
         assertEquals(32, cfg.trainSize(0));
         assertEquals(32, cfg.trainSize(5));
         assertEquals(48, cfg.trainSize(6));
