@@ -76,9 +76,9 @@ public final class MainJob {
         ImageDataset train = IdxDataset.fashionMnist(dir, true);
         ImageDataset test = IdxDataset.fashionMnist(dir, false);
         TrainConfig cfg = Presets.fashionRecipe(EPOCHS, LOW_RES_EPOCHS);
-        out.printf("recipe: %d epochs at 48x48 (28x28 resized, bicubic), batch 128, random horizontal flip, label "
-                + "smoothing 0.1, AdamW lr 1.5e-3 wd 0.05, half a warm-up epoch + cosine, grad clipping 1.0 (the "
-                + "papers' ImageNet augmentations, shifts and drop path only slow a run this short: "
+        out.printf("recipe: %d epochs at 48x48 (28x28 resized, bicubic), batch 128, label smoothing 0.1, AdamW lr "
+                + "1.5e-3 wd 0.05, half a warm-up epoch + cosine, grad clipping 1.0; no random augmentation (the "
+                + "papers' ImageNet augmentations, shifts, flips and drop path only slow a run this short: "
                 + "docs/training.md)%n", EPOCHS);
         Path runDir = Path.of("runs", "fashion-mnist-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
