@@ -191,6 +191,7 @@ final class BenchCommand implements Callable<Integer> {
             float[] targets = SoftTargetCrossEntropy.smoothOneHot(rnd.ints(batch, 0, classes).toArray(), classes,
                     0.1);
             AdamW opt = train ? new AdamW(net, 0.05f, 0.9, 0.999, 1e-8) : null;
+            java.util.Collection<ai.djl.nn.Parameter> params = net.namedParameters().values();
             double[] ms = new double[iters];
             try {
                 for (int i = -warmup; i < iters; i++) {
@@ -209,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     if (train) {
                         opt.step(1e-4, 0);
-                        Train.zeroGradients(net.namedParameters().values());
+                        Train.zeroGradients(params);
                     }
                     long t1 = System.nanoTime();
                     if (i >= 0) {

@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -38,7 +39,7 @@ public final class Main implements Callable<Integer> {
     /** Entry point. */
     public static void main(String[] args) {
         Engines.configureOffline();
-        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         // OpenMP's wait policy (NativeThreads): training (train, or no command = the main job) keeps libgomp's
         // default; bench's child JVMs (--in-process) take the environment their parent set for them
         if (!command.isEmpty() && !command.equals("train") && !List.of(args).contains("--in-process")) {

@@ -81,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "(bicubic) before padding them to the input size; 0 = off.") Integer resizeTo;
     @Option(names = "--input-size", description = "Square input side (default: the model's).") Integer inputSize;
     @Option(names = "--low-res-epochs", paramLabel = "N", description = "Progressive resizing: train the first N "
-            + "epochs at --low-res-size (0 = off; the main job's preset: 6 of 9, scaled with --epochs).")
+            + "epochs at --low-res-size, evaluated at that size (0 = off, the default).")
     Integer lowResEpochs;
     @Option(names = "--low-res-size", paramLabel = "S", description = "Input side of the low-resolution epochs.")
     Integer lowResSize;
@@ -146,10 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig configure(ImageDataset train) {
         ModelSpec spec = Presets.spec(model);
-        int presetEpochs = epochs == null ? MainJob.EPOCHS : epochs;
-        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(presetEpochs,
-                Math.min(presetEpochs - 1, (int) Math.round((double) MainJob.LOW_RES_EPOCHS * presetEpochs
-                        / MainJob.EPOCHS)))
+        TrainConfig base = Presets.FASHION_CONFORMER.equals(model) ? Presets.fashionRecipe(MainJob.EPOCHS)
                 : TrainConfig.defaults(model, spec.family(), spec.inputSize(), batch == null ? 64 : batch);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("epochs", epochs);

@@ -335,11 +335,12 @@ public final class Train {
                     double el = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                     double top1 = ev == null ? Double.NaN : ev.top1();
                     best = Math.max(best, Double.isNaN(top1) ? 0 : top1);
+                    double rssMb = ProcessMemory.residentMb();
                     metrics.add(new Metrics.Row(epoch + 1, globalStep, lossSum / Math.max(1, seen),
                             cfg.mixing() ? Double.NaN : (double) right / Math.max(1, seen),
                             ev == null ? Double.NaN : ev.loss(), top1, ev == null ? Double.NaN : ev.top5(),
                             evEma == null ? Double.NaN : evEma.top1(), schedule.lr(Math.max(0, globalStep - 1)), ips,
-                            (System.nanoTime() - e0) / 1e9, el, ProcessMemory.residentMb(), shape[1]));
+                            (System.nanoTime() - e0) / 1e9, el, rssMb, shape[1]));
                     Plots.write(runDir, metrics.rows(), schedule, globalStep);
                     RunCheckpoint.save(runDir, model, ema, opt, new RunCheckpoint.State(epoch + 1, 0, globalStep,
                             cfg.toJson(), classes, best, el));
@@ -352,7 +353,7 @@ public final class Train {
                                     100 * ev.top5()),
                             evEma == null ? "" : String.format(Locale.ROOT, "  EMA top-1 %.2f%%", 100 * evEma.top1()),
                             schedule.lr(Math.max(0, globalStep - 1)), ips, (System.nanoTime() - e0) / 1e9, el / 60,
-                            metrics.rows().get(metrics.rows().size() - 1).rssMb());
+                            rssMb);
                 }
             } finally {
                 saved.countDown();

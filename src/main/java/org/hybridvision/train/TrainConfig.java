@@ -48,7 +48,7 @@ import org.hybridvision.HybridVisionException;
  *     it in the input by padding (0 = no resize: smaller images are padded, larger ones resized to the input);
  *     e.g. 56 with input 64 doubles Fashion-MNIST's 28x28 images and pads them by 4 pixels
  * @param lowResEpochs progressive resizing: the first {@code lowResEpochs} epochs train at {@code lowResSize}
- *     (0 = off); evaluation is always at {@code inputSize}. Both families take any resolution with the same weights
+ *     (0 = off), and are evaluated at that size too (BatchNorm's running statistics belong to it). Both families take any resolution with the same weights
  *     (Conformer has no positional embedding, CMT resamples its position bias), so early epochs can run on smaller,
  *     cheaper images (the idea of FixRes and of EfficientNetV2's progressive learning)
  * @param lowResSize training resolution of the first {@code lowResEpochs} epochs ({@link #atLowResolution})

@@ -20,7 +20,7 @@ class PresetsTest {
     @Test
     void mainJobPresetSeesTestImagesAsPredictDoes() {
         ModelSpec spec = Models.spec(Presets.FASHION_CONFORMER);
-        TrainConfig cfg = Presets.fashionRecipe(1, 0);
+        TrainConfig cfg = Presets.fashionRecipe(1);
         assertEquals(spec.inputSize(), cfg.inputSize());
         Normalize norm = new Normalize(spec.mean(), spec.std());
         ImagePipeline training = Batches.evalPipeline(cfg, norm, spec.cropPct());

@@ -12,7 +12,8 @@ class TrainConfigTest {
 
     @Test
     void lowResolutionEpochsKeepTheObjectToImageRatio() {
-        TrainConfig cfg = Presets.fashionRecipe(9, 6).toBuilder().set("resizeTo", 44).build();
+        TrainConfig cfg = Presets.fashionRecipe(9).toBuilder().set("resizeTo", 44).set("lowResEpochs", 6)
+                .set("lowResSize", 32).build();
         assertEquals(32, cfg.trainSize(0));
         assertEquals(32, cfg.trainSize(5));
         assertEquals(48, cfg.trainSize(6));
@@ -28,7 +29,7 @@ class TrainConfigTest {
 
     @Test
     void impossibleProgressiveResizingIsRejectedWithTheOptionName() {
-        TrainConfig cfg = Presets.fashionRecipe(4, 0);
+        TrainConfig cfg = Presets.fashionRecipe(4);
         HybridVisionException all = assertThrows(HybridVisionException.class,
                 () -> cfg.toBuilder().set("lowResEpochs", 4).set("lowResSize", 32).build());
         assertTrue(all.getMessage().contains("--low-res-epochs"), all.getMessage());
