@@ -44,7 +44,7 @@ public final class MainJob {
     private MainJob() {}
 
     /** Epochs of the main job's training. */
-    public static final int EPOCHS = 7;
+    public static final int EPOCHS = 8;
     private static final String SUBSET = "/org/hybridvision/train/fashion-mnist-subset/";
 
     /** Runs the main job; returns the exit status. */
@@ -70,11 +70,12 @@ public final class MainJob {
         }
         ImageDataset train = IdxDataset.fashionMnist(dir, true);
         ImageDataset test = IdxDataset.fashionMnist(dir, false);
-        TrainConfig cfg = Presets.fashionRecipe(EPOCHS);
-        out.printf("recipe: %d epochs at 48x48 (28x28 resized, bicubic), batch 128, label smoothing 0.1, AdamW lr "
+        TrainConfig cfg = Presets.fitReplicas(Presets.fashionRecipe(EPOCHS), threads);
+        out.printf("recipe: %d epochs at 48x48 (28x28 resized, bicubic), batch 128 (%d data-parallel replica(s) of "
+                + "%d), label smoothing 0.1, AdamW lr "
                 + "1.5e-3 wd 0.05, half a warm-up epoch + cosine, grad clipping 1.0; no random augmentation (the "
                 + "papers' ImageNet augmentations, shifts, flips and drop path only slow a run this short: "
-                + "docs/training.md)%n", EPOCHS);
+                + "docs/training.md)%n", EPOCHS, cfg.replicas(), 128 / cfg.replicas());
         Path runDir = Path.of("runs", "fashion-mnist-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Train.Result r = Train.run(new Train.Options(cfg, train, test, runDir, null, false, out));

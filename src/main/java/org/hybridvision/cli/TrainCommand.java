@@ -92,6 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed") Long seed;
     @Option(names = "--threads", description = "libtorch threads (default: all cores).") Integer threads;
     @Option(names = "--loader-threads") Integer loaderThreads;
+    @Option(names = "--replicas", paramLabel = "N", description = "Data-parallel replicas, each on threads/N "
+            + "libtorch threads and 1/N of every batch (BatchNorm statistics per replica, as with DDP). Faster on "
+            + "CPUs for small models: the main job uses 2 on 2 cores. Default 1 (the preset's: 2).")
+    Integer replicas;
     @Option(names = "--max-minutes", description = "Stop (with a checkpoint) after this much training time.")
     Double maxMinutes;
 
@@ -108,11 +112,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw new HybridVisionException("missing --data DIR: a folder of class sub-folders, CIFAR binaries or IDX "
                     + "files (e.g. --data /usr/share/datasets/fashion-mnist).");
         }
-        NativeThreads.configure(threads == null ? (cfg == null ? 0 : cfg.threads()) : threads);
+        int libtorchThreads = NativeThreads.configure(threads == null ? (cfg == null ? 0 : cfg.threads()) : threads);
         ImageDataset train = DataSources.open(data, true);
         ImageDataset valSet = openValidation(train);
         if (cfg == null) {
             cfg = configure(train);
+            if (replicas == null) {
+                cfg = Presets.fitReplicas(cfg, libtorchThreads);
+            }
         }
         Path runDir = resume != null ? resume : out != null ? out : Path.of("runs", cfg.model() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -177,6 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.put("seed", seed);
         o.put("threads", threads);
         o.put("loaderThreads", loaderThreads);
+        o.put("replicas", replicas);
         o.put("maxMinutes", maxMinutes);
         o.put("model", model);
         TrainConfig.Builder b = base.toBuilder();

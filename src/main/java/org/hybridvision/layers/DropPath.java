@@ -3,6 +3,9 @@ package org.hybridvision.layers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
 /**
  * Stochastic depth on a residual branch (timm semantics): in training each sample's branch is kept with probability
  * {@code 1 - rate} and kept samples are divided by {@code 1 - rate}; at inference (or rate 0) it is the identity.
@@ -23,17 +26,38 @@ public final class DropPath {
         return rate;
     }
 
-    /** Applies stochastic depth to the branch output {@code x [B, ...]}. */
+    /** Applies stochastic depth to the branch output {@code x [B, ...]}, with libtorch's global generator. */
     public NDArray apply(NDArray x, boolean training) {
+        return apply(x, training, null);
+    }
+
+    /**
+     * Applies stochastic depth to the branch output {@code x [B, ...]} in the pass of {@code ctx}: its random source
+     * when it has one ({@link Module.Ctx#random()}), else libtorch's global generator.
+     */
+    public NDArray apply(NDArray x, Module.Ctx ctx) {
+        return apply(x, ctx.training(), ctx.random());
+    }
+
+    private NDArray apply(NDArray x, boolean training, SplittableRandom random) {
         if (!training || rate == 0f) {
             return x;
         }
         long[] maskShape = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(maskShape, 1);
+        Arrays.fill(maskShape, 1);
         maskShape[0] = x.getShape().get(0);
         float keep = 1f - rate;
-        NDArray mask = x.getManager().randomUniform(0f, 1f, new Shape(maskShape), x.getDataType())
-                .lt(keep).toType(x.getDataType(), false).divi(keep);
+        NDArray mask;
+        if (random == null) {
+            mask = x.getManager().randomUniform(0f, 1f, new Shape(maskShape), x.getDataType())
+                    .lt(keep).toType(x.getDataType(), false).divi(keep);
+        } else {
+            float[] m = new float[(int) maskShape[0]];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = random.nextFloat() < keep ? 1f / keep : 0f;
+            }
+            mask = x.getManager().create(m, new Shape(maskShape)).toType(x.getDataType(), false);
+        }
         return x.mul(mask);
     }
 }

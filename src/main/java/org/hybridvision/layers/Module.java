@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A DJL {@link AbstractBlock} that names its parameters, buffers and children exactly as the official PyTorch
@@ -166,18 +167,33 @@ public abstract class Module extends AbstractBlock {
         }
     }
 
-    /** Forward-pass context: where parameter values come from and whether the model is training. */
+    /**
+     * Forward-pass context: where parameter values come from, whether the model is training, and (optionally) the
+     * random source of this pass's stochastic layers.
+     */
     public static final class Ctx {
         private final ParameterStore store;
         private final boolean training;
+        private final SplittableRandom random;
 
         /**
          * @param store parameter store (device placement of parameter values)
          * @param training train mode: BatchNorm uses batch statistics and updates its buffers, DropPath is active
          */
         public Ctx(ParameterStore store, boolean training) {
+            this(store, training, null);
+        }
+
+        /**
+         * @param store parameter store (device placement of parameter values)
+         * @param training train mode
+         * @param random source of DropPath's masks, or null for libtorch's global generator. Passes that run in
+         *     parallel threads need one each: the global generator would hand out its numbers in thread order
+         */
+        public Ctx(ParameterStore store, boolean training, SplittableRandom random) {
             this.store = store;
             this.training = training;
+            this.random = random;
         }
 
         /** Inference context on the parameters' own device. */
@@ -188,6 +204,16 @@ public abstract class Module extends AbstractBlock {
         /** Training context on the parameters' own device. */
         public static Ctx train(NDManager manager) {
             return new Ctx(new ParameterStore(manager, false), true);
+        }
+
+        /** Training context whose stochastic layers draw from {@code random} (deterministic in any thread). */
+        public static Ctx train(NDManager manager, SplittableRandom random) {
+            return new Ctx(new ParameterStore(manager, false), true, random);
+        }
+
+        /** @return the random source of stochastic layers, or null for libtorch's global generator */
+        public SplittableRandom random() {
+            return random;
         }
 
         /** The value of {@code p} on the device of {@code like}. */

@@ -31,8 +31,8 @@ public final class TransformerBlock extends Module {
 
     /** Applies the block to tokens {@code [B, N, dim]}. */
     public NDArray forward(Ctx ctx, NDArray x) {
-        x = x.add(dropPath.apply(attn.forward(ctx, norm1.forward(ctx, x)), ctx.training()));
-        return x.add(dropPath.apply(mlp.forward(ctx, norm2.forward(ctx, x)), ctx.training()));
+        x = x.add(dropPath.apply(attn.forward(ctx, norm1.forward(ctx, x)), ctx));
+        return x.add(dropPath.apply(mlp.forward(ctx, norm2.forward(ctx, x)), ctx));
     }
 
     @Override

@@ -865,8 +865,8 @@ public final class Cmt extends ClassificationModel {
         public NDArray forward(Ctx ctx, NDArray x, long h, long w, NDArray bias) {
             NDArray m = Tokens.toMap(x, h, w);
             x = Tokens.fromMap(localPerception.forward(ctx, m).add(m));
-            x = x.add(dropPath.apply(attn.forward(ctx, norm1.forward(ctx, x), h, w, bias), ctx.training()));
-            return x.add(dropPath.apply(mlp.forward(ctx, norm2.forward(ctx, x), h, w), ctx.training()));
+            x = x.add(dropPath.apply(attn.forward(ctx, norm1.forward(ctx, x), h, w, bias), ctx));
+            return x.add(dropPath.apply(mlp.forward(ctx, norm2.forward(ctx, x), h, w), ctx));
         }
 
         /** Inputs: tokens, a {@code [h, w]} int array, the bias. */

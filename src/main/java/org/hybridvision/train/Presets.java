@@ -79,7 +79,16 @@ public final class Presets {
      */
     public static TrainConfig fashionRecipe(int epochs) {
         return new TrainConfig(FASHION_CONFORMER, epochs, 128, 1.5e-3, 1e-5, 1e-5, 0.5, 0.05, 0.9, 0.999, 1e-8, 0.1,
-                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 48, 0, 0);
+                0, 0, 0, 0.5, "", 0, "light", 0.08, 0, 0, 48, 0, 1.0, 0, 0, 0, 1, 500, 0, 48, 0, 0, 2);
+    }
+
+    /**
+     * @return {@code cfg} with no more data-parallel replicas than libtorch threads (the preset asks for 2; a
+     *     1-core machine then trains with one)
+     */
+    public static TrainConfig fitReplicas(TrainConfig cfg, int threads) {
+        return cfg.replicas() <= Math.max(1, threads) ? cfg
+                : cfg.toBuilder().set("replicas", Math.max(1, threads)).build();
     }
 
     /** @return the presets by name (for listings) */

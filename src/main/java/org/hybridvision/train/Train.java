@@ -179,8 +179,9 @@ public final class Train {
             Metrics metrics = new Metrics(runDir.resolve("metrics.csv"));
             metrics.truncate(startEpoch);
             out.printf("training %s (%,d parameters) on %s%n  %d images, %d classes, %d steps/epoch x %d epochs, "
-                            + "batch %d, input %s, lr %.3g, augment %s%n", cfg.model(), net.parameterCount(),
+                            + "batch %d%s, input %s, lr %.3g, augment %s%n", cfg.model(), net.parameterCount(),
                     train.describe(), train.size(), numClasses, stepsPerEpoch, cfg.epochs(), batch,
+                    cfg.replicas() == 1 ? "" : " over " + cfg.replicas() + " data-parallel replicas",
                     cfg.lowResEpochs() == 0 ? Integer.toString(cfg.inputSize()) : String.format(Locale.ROOT,
                             "%d (epochs 1-%d at %d)", cfg.inputSize(), cfg.lowResEpochs(), cfg.lowResSize()),
                     cfg.lr(), describeAugment(cfg));
@@ -207,7 +208,9 @@ public final class Train {
             Evaluator.Result last = null;
             Evaluator.Result lastEma = null;
             int epoch = startEpoch;
-            try (Batches fullResData = new Batches(train, trainTf, batch, cfg.loaderThreads());
+            try (DataParallel replicas = new DataParallel(model, cfg.replicas(), JniUtils.getNumThreads(),
+                    () -> Presets.build(cfg.model(), numClasses, (float) cfg.dropPath(), cfg.inputSize()));
+                 Batches fullResData = new Batches(train, trainTf, batch, cfg.loaderThreads());
                  Batches lowResData = lowResTf == null ? null
                          : new Batches(train, lowResTf, batch, cfg.loaderThreads());
                  Batches fullResVal = o.val() == null ? null
@@ -252,30 +255,17 @@ public final class Train {
                             targets = SoftTargetCrossEntropy.smoothOneHot(b.labels(), numClasses,
                                     cfg.labelSmoothing());
                         }
-                        Engine.getInstance().setRandomSeed((int) rng.nextLong()); // drop path
 
-                        // ---- forward, loss (mean over heads), backward: all tensors in the step's manager ----
-                        float loss;
-                        try (NDManager step = base.newSubManager()) {
-                            NDArray x = step.create(b.images(), new Shape(b.n(), shape[0], shape[1], shape[2]));
-                            NDArray t = step.create(targets, new Shape(b.n(), numClasses));
-                            ClassificationModel.Output outp;
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                outp = net.forwardHeads(Module.Ctx.train(step), x);
-                                NDArray l = SoftTargetCrossEntropy.headsLoss(outp.heads().values(), t);
-                                if (globalStep == poisonStep) {
-                                    l = Scalars.mul(l, Float.NaN);
-                                }
-                                loss = l.getFloat();
-                                if (!Float.isFinite(loss)) {
-                                    bar.close();
-                                    throw diverged(loss, epoch, stepInEpoch, runDir);
-                                }
-                                gc.backward(l);
-                            }
-                            if (!cfg.mixing()) {
-                                right += countRight(outp.logits().argMax(1).toLongArray(), b.labels());
-                            }
+                        // ---- forward, loss (mean over heads), backward, on 1..N replicas (DataParallel) ----
+                        DataParallel.Pass pass = replicas.forwardBackward(b.images(), targets, b.n(), shape,
+                                rng.nextLong());
+                        float loss = globalStep == poisonStep ? Float.NaN : (float) pass.loss();
+                        if (!Float.isFinite(loss)) {
+                            bar.close();
+                            throw diverged(loss, epoch, stepInEpoch, runDir);
+                        }
+                        if (!cfg.mixing()) {
+                            right += countRight(pass.predictions(), b.labels());
                         }
 
                         // ---- clip, optimizer step, zero gradients, EMA ----

@@ -52,6 +52,9 @@ import org.hybridvision.HybridVisionException;
  *     (Conformer has no positional embedding, CMT resamples its position bias), so early epochs can run on smaller,
  *     cheaper images (the idea of FixRes and of EfficientNetV2's progressive learning)
  * @param lowResSize training resolution of the first {@code lowResEpochs} epochs ({@link #atLowResolution})
+ * @param replicas data-parallel replicas of the model, each on {@code threads / replicas} libtorch threads and an
+ *     equal slice of every batch ({@link DataParallel}); 1 = one pass over the whole batch. BatchNorm then sees
+ *     per-replica statistics, so results depend on this number (0 in an older configuration file reads as 1)
  */
 public record TrainConfig(String model, int epochs, int batchSize, double lr, double minLr, double warmupLr,
                           double warmupEpochs, double weightDecay, double beta1, double beta2, double eps,
@@ -59,7 +62,7 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
                           double mixupSwitchProb, String randAugment, double randomErasing, String augment,
                           double cropScaleMin, int padCrop, double hflip, int inputSize, double dropPath,
                           double clipGrad, double emaDecay, long seed, int threads, int loaderThreads, int evalBatch,
-                          double maxMinutes, int resizeTo, int lowResEpochs, int lowResSize) {
+                          double maxMinutes, int resizeTo, int lowResEpochs, int lowResSize, int replicas) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -94,7 +97,10 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
                 + (epochs - 1) + " (the last epochs train at the input size), got " + lowResEpochs);
         check(lowResEpochs == 0 || (lowResSize >= 8 && lowResSize < inputSize), "--low-res-size must be at least 8 "
                 + "and smaller than the input size " + inputSize + ", got " + lowResSize);
+        check(replicas >= 0 && replicas <= batchSize, "--replicas must be between 1 and the batch size "
+                + batchSize + ", got " + replicas);
         randAugment = randAugment == null ? "" : randAugment;
+        replicas = replicas == 0 ? 1 : replicas;
     }
 
     /**
@@ -143,12 +149,12 @@ public record TrainConfig(String model, int epochs, int batchSize, double lr, do
             }
             return new TrainConfig(model, epochs, batch, base * batch / 512.0, minLr, warmLr, 20, wd, 0.9, 0.999,
                     1e-8, 0.1, 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize,
-                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0, 0, 0, 0);
+                    dp, 0, ema, 3407, 0, 1, 2 * batch, 0, 0, 0, 0, 1);
         }
         // spec A8 (Conformer): lr 1e-3 at batch 1024, warm-up 5 epochs from 1e-6, min 1e-5, EMA 0.99996
         return new TrainConfig(model, 300, batch, 1e-3 * batch / 1024.0, 1e-5, 1e-6, 5, 0.05, 0.9, 0.999, 1e-8, 0.1,
                 0.8, 1.0, 1.0, 0.5, "rand-m9-mstd0.5-inc1", 0.25, "rrc", 0.08, 4, 0.5, inputSize, 0.1, 0, 0.99996, 0,
-                0, 1, 2 * batch, 0, 0, 0, 0);
+                0, 1, 2 * batch, 0, 0, 0, 0, 1);
     }
 
     /** @return whether batches are mixed (Mixup or CutMix on) */

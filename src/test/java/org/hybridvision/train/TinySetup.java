@@ -63,6 +63,7 @@ final class TinySetup {
     /** Light recipe on the tiny model. */
     static TrainConfig light(int epochs, int batch) {
         return Presets.fashionRecipe(epochs).toBuilder().set("model", MODEL).set("batchSize", batch)
-                .set("evalBatch", 32).set("warmupEpochs", 0.5).set("dropPath", 0.1).set("seed", 7).build();
+                .set("evalBatch", 32).set("warmupEpochs", 0.5).set("dropPath", 0.1).set("seed", 7).set("replicas", 1)
+                .build();
     }
 }

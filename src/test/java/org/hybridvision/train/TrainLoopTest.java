@@ -50,10 +50,19 @@ class TrainLoopTest {
     void resumedRunEqualsUninterruptedRun(@TempDir Path dir) {
         // every switch that carries state or randomness: Mixup/CutMix, RandAugment, erasing, drop path, EMA, clipping,
         // and progressive resizing (epoch 1 at 32x32, the resumed epoch 2 at 48x48)
-        TrainConfig cfg = TinySetup.light(2, 8).toBuilder().set("augment", "rrc").set("randAugment",
+        assertResumeIsExact(TinySetup.light(2, 8).toBuilder().set("augment", "rrc").set("randAugment",
                 "rand-m9-mstd0.5-inc1").set("randomErasing", 0.25).set("mixupAlpha", 0.8).set("cutmixAlpha", 1.0)
                 .set("mixupProb", 1.0).set("emaDecay", 0.9).set("clipGrad", 1.0).set("lowResEpochs", 1)
-                .set("lowResSize", 32).build();
+                .set("lowResSize", 32).build(), dir);
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRunWithTwoReplicas(@TempDir Path dir) {
+        // two data-parallel replicas in threads, with drop path (per-replica random source) and EMA
+        assertResumeIsExact(TinySetup.light(2, 8).toBuilder().set("replicas", 2).set("emaDecay", 0.9).build(), dir);
+    }
+
+    private static void assertResumeIsExact(TrainConfig cfg, Path dir) {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         run(cfg, a, false);

@@ -1,0 +1,252 @@
+package org.hybridvision.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import org.hybridvision.HybridVisionException;
+import org.hybridvision.data.Seeds;
+import org.hybridvision.layers.Module;
+import org.hybridvision.layers.Scalars;
+import org.hybridvision.models.ClassificationModel;
+import org.hybridvision.models.LoadedModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The forward and backward half of a training step, on one replica or on several in parallel threads (data
+ * parallelism inside one process, as {@code DistributedDataParallel} does across processes).
+ *
+ * <p>With {@code N} replicas a batch is cut into {@code N} consecutive slices. Replica {@code r} runs its slice in its
+ * own thread with {@code threads / N} libtorch threads: train-mode forward, the mean loss of the heads scaled by its
+ * share of the batch, backward. Its gradients are then added into the model's (replica 0), so the model holds the
+ * gradient of the whole batch's mean loss, as after one backward pass, and the optimizer steps the model alone. The
+ * other replicas copy the model's weights at the start of every step. What differs from one pass over the batch is
+ * BatchNorm: each replica normalises with the statistics of its own slice and the model's running statistics come
+ * from slice 0, exactly as with DDP (the papers trained on 8 GPUs this way).
+ *
+ * <p>Why: two libtorch threads working together on one small model spend much of their time waiting for each other
+ * between operations; on 2 cores two single-threaded replicas with half the batch each trained the main job's model
+ * 1.12-1.14x faster than one replica on 2 threads (measured with {@code bench --train --replicas 1,2}; numbers in
+ * docs/training.md).
+ *
+ * <p>Determinism: slices, loss scaling and the order of the gradient sum are fixed, and DropPath draws from a random
+ * source per replica ({@link Module.Ctx#random()}) seeded from the step's seed, so a run (and a resumed run) gives the
+ * same weights every time for the same {@code N}. DJL's {@code GradientCollector} allows one collection at a time in
+ * a process, so the replicas switch libtorch's (thread-local) gradient mode themselves.
+ */
+public final class DataParallel implements AutoCloseable {
+    private final List<LoadedModel> replicas;
+    private final List<List<Parameter>> params;
+    private final ExecutorService workers;
+
+    /**
+     * What a step's forward pass gave.
+     *
+     * @param loss mean training loss over the batch (heads averaged)
+     * @param predictions arg-max class of each sample's summed logits, in batch order
+     */
+    public record Pass(double loss, long[] predictions) {}
+
+    /**
+     * @param model the model being trained (replica 0; not closed here)
+     * @param replicas number of replicas, 1 for a plain single-threaded-caller step
+     * @param threads libtorch threads in all; each replica gets {@code threads / replicas}
+     * @param build makes one more model of the same architecture (its weights are overwritten before every step)
+     */
+    public DataParallel(LoadedModel model, int replicas, int threads, Supplier<LoadedModel> build) {
+        if (replicas < 1) {
+            throw new HybridVisionException("--replicas must be at least 1, got " + replicas);
+        }
+        if (replicas > 1 && threads < replicas) {
+            throw new HybridVisionException("--replicas " + replicas + " needs at least " + replicas
+                    + " libtorch threads (one each), but --threads is " + threads
+                    + "; lower --replicas or raise --threads.");
+        }
+        this.replicas = new ArrayList<>();
+        this.params = new ArrayList<>();
+        this.replicas.add(model);
+        this.params.add(List.copyOf(model.net().namedParameters().values()));
+        for (int r = 1; r < replicas; r++) {
+            LoadedModel m = build.get();
+            this.replicas.add(m);
+            List<Parameter> p = List.copyOf(m.net().namedParameters().values());
+            if (p.size() != params.get(0).size()) {
+                throw new IllegalStateException("replica " + r + " has " + p.size() + " parameters, the model "
+                        + params.get(0).size());
+            }
+            this.params.add(p);
+        }
+        if (replicas == 1) {
+            workers = null;
+        } else {
+            int perReplica = threads / replicas;
+            AtomicInteger next = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(replicas, task -> {
+                Thread t = new Thread(() -> {
+                    // libtorch's thread count (OpenMP) and gradient mode are per thread
+                    JniUtils.setNumThreads(perReplica);
+                    JniUtils.setGradMode(false);
+                    task.run();
+                }, "replica-" + next.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
+            // the global default that threads started later pick up stays the caller's count
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    /** @return number of replicas */
+    public int size() {
+        return replicas.size();
+    }
+
+    /**
+     * Forward and backward of one batch; afterwards the model's gradients are those of the batch's mean loss (add to
+     * whatever they held before: zero them after each optimizer step). A non-finite loss is returned as it is, with
+     * the gradients it produced: check it before stepping.
+     *
+     * @param images {@code n x c x h x w} normalised pixels, sample-major
+     * @param targets {@code n x classes} soft targets
+     * @param n samples in the batch (at least the number of replicas)
+     * @param chw {@code c, h, w}
+     * @param seed the step's seed (drop-path masks)
+     * @return the batch's mean loss and predictions
+     */
+    public Pass forwardBackward(float[] images, float[] targets, int n, int[] chw, long seed) {
+        int nr = replicas.size();
+        if (n < nr) {
+            throw new HybridVisionException("a batch of " + n + " images cannot be split over " + nr + " replicas");
+        }
+        int classes = targets.length / n;
+        int pixels = chw[0] * chw[1] * chw[2];
+        int[] start = new int[nr + 1];
+        for (int r = 0; r < nr; r++) {
+            start[r + 1] = start[r] + n / nr + (r < n % nr ? 1 : 0);
+        }
+        if (nr == 1) {
+            Pass p = run(0, images, targets, n, chw, 1.0, seed);
+            return p;
+        }
+        List<Future<Pass>> parts = new ArrayList<>(nr);
+        for (int r = 0; r < nr; r++) {
+            final int rr = r;
+            int from = start[r];
+            int len = start[r + 1] - from;
+            float[] x = Arrays.copyOfRange(images, from * pixels, (from + len) * pixels);
+            float[] t = Arrays.copyOfRange(targets, from * classes, (from + len) * classes);
+            parts.add(workers.submit(() -> run(rr, x, t, len, chw, (double) len / n, seed)));
+        }
+        double loss = 0;
+        long[] predictions = new long[n];
+        for (int r = 0; r < nr; r++) {
+            Pass p = join(parts.get(r));
+            loss += p.loss();
+            System.arraycopy(p.predictions(), 0, predictions, start[r], p.predictions().length);
+        }
+        reduceGradients();
+        return new Pass(loss, predictions);
+    }
+
+    /** One replica's share: copy the weights (r &gt; 0), forward, scaled loss, backward. */
+    private Pass run(int r, float[] images, float[] targets, int n, int[] chw, double share, long seed) {
+        LoadedModel m = replicas.get(r);
+        if (r > 0) {
+            copyWeights(params.get(0), params.get(r));
+        }
+        ClassificationModel net = m.net();
+        SplittableRandom random = new SplittableRandom(Seeds.mix(seed ^ Seeds.mix(r + 1L)));
+        boolean before = JniUtils.isGradMode();
+        try (NDManager step = m.manager().newSubManager()) {
+            NDArray x = step.create(images, new Shape(n, chw[0], chw[1], chw[2]));
+            NDArray t = step.create(targets, new Shape(n, targets.length / n));
+            JniUtils.setGradMode(true);
+            ClassificationModel.Output out = net.forwardHeads(Module.Ctx.train(step, random), x);
+            NDArray l = SoftTargetCrossEntropy.headsLoss(out.heads().values(), t);
+            if (share != 1.0) {
+                l = Scalars.mul(l, (float) share);
+            }
+            float loss = l.getFloat();
+            JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
+            JniUtils.setGradMode(false);
+            return new Pass(loss, out.logits().argMax(1).toLongArray());
+        } finally {
+            JniUtils.setGradMode(before);
+        }
+    }
+
+    /** Adds every replica's gradients into the model's (in replica order) and zeroes the replicas'. */
+    private void reduceGradients() {
+        List<Parameter> target = params.get(0);
+        for (int r = 1; r < replicas.size(); r++) {
+            List<Parameter> source = params.get(r);
+            for (int i = 0; i < target.size(); i++) {
+                NDArray src = source.get(i).getArray();
+                if (!src.hasGradient()) {
+                    continue;
+                }
+                NDArray dst = target.get(i).getArray();
+                try (NDArray gs = src.getGradient(); NDArray gd = dst.getGradient()) {
+                    gd.addi(gs);
+                }
+            }
+            Train.zeroGradients(source);
+        }
+    }
+
+    /** In-place copy of the model's weights into a replica (no autograd history: gradient mode is off here). */
+    private static void copyWeights(List<Parameter> from, List<Parameter> to) {
+        NDIndex all = new NDIndex(":");
+        for (int i = 0; i < from.size(); i++) {
+            NDArray src = from.get(i).getArray();
+            NDArray dst = to.get(i).getArray();
+            if (src.getShape().dimension() == 0) {
+                dst.set(src.toByteBuffer());
+            } else {
+                dst.set(all, src);
+            }
+        }
+    }
+
+    private static Pass join(Future<Pass> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HybridVisionException("interrupted while the replicas were running", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new HybridVisionException("a replica failed: " + c, c);
+        }
+    }
+
+    /** Stops the worker threads and frees the extra replicas (not the model). */
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        for (int r = 1; r < replicas.size(); r++) {
+            replicas.get(r).close();
+        }
+    }
+}
