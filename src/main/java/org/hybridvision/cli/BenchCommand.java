@@ -1,7 +1,6 @@
 package org.hybridvision.cli;
 
 import ai.djl.engine.Engine;
-import ai.djl.training.GradientCollector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +11,7 @@ import org.hybridvision.models.ClassificationModel;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.Models;
 import org.hybridvision.train.AdamW;
+import org.hybridvision.train.DataParallel;
 import org.hybridvision.train.ProcessMemory;
 import org.hybridvision.train.SoftTargetCrossEntropy;
 import org.hybridvision.train.Train;
@@ -34,8 +34,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code hybridvision bench}: throughput of a model in evaluation mode, or of whole training steps with
  * {@code --train} (train-mode forward, the loss of {@link SoftTargetCrossEntropy#headsLoss}, backward, AdamW step,
- * zeroed gradients: what {@code train} does per batch, without data loading), one JSON line per (wait policy, threads,
- * batch) configuration.
+ * zeroed gradients: what {@code train} does per batch, without data loading, on {@code --replicas} data-parallel
+ * replicas), one JSON line per (wait policy, threads, batch, replicas) configuration.
  *
  * <p>libtorch's inter-op pool can only be sized before the engine starts, peak RSS is a per-process number, and
  * OpenMP reads its environment when libtorch loads, so each configuration runs in a fresh JVM: this command starts
@@ -85,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
             + "evaluation forwards.")
     boolean train;
 
+    @Option(names = "--replicas", defaultValue = "1", split = ",", paramLabel = "N",
+            description = "With --train: data-parallel replicas (train.DataParallel), comma-separated to compare; each "
+                    + "runs threads/N libtorch threads on batch/N images (default ${DEFAULT-VALUE}).")
+    List<Integer> replicas;
+
     @Option(names = "--in-process",
             description = "Run in this JVM instead of one fresh JVM per configuration (threads are then set at run "
                     + "time, OpenMP's wait policy is this environment's, and peak RSS covers everything this JVM "
@@ -109,11 +114,19 @@ final class BenchCommand implements Callable<Integer> {
                 throw new HybridVisionException("--threads must be at least 1, got " + t);
             }
         }
+        for (int r : replicas) {
+            if (r < 1 || (r > 1 && !train)) {
+                throw new HybridVisionException("--replicas must be at least 1, and more than 1 only with --train; got "
+                        + r);
+            }
+        }
         if (inProcess) {
             for (int t : ts) {
                 for (int b : batches) {
-                    System.out.println(runOne(b, t));
-                    System.out.flush();
+                    for (int r : replicas) {
+                        System.out.println(runOne(b, t, r));
+                        System.out.flush();
+                    }
                 }
             }
             return 0;
@@ -121,11 +134,13 @@ final class BenchCommand implements Callable<Integer> {
         for (String policy : ompWaitPolicies) {
             for (int t : ts) {
                 for (int b : batches) {
-                    int rc = spawn(policy, b, t);
-                    if (rc != 0) {
-                        System.err.println("error: the benchmark JVM for batch " + b + ", threads " + t
-                                + " exited with status " + rc);
-                        return rc;
+                    for (int r : replicas) {
+                        int rc = spawn(policy, b, t, r);
+                        if (rc != 0) {
+                            System.err.println("error: the benchmark JVM for batch " + b + ", threads " + t
+                                    + ", replicas " + r + " exited with status " + rc);
+                            return rc;
+                        }
                     }
                 }
             }
@@ -134,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs one configuration in a child JVM and copies its JSON line to stdout. */
-    private int spawn(String policy, int b, int t) throws IOException, InterruptedException {
+    private int spawn(String policy, int b, int t, int reps) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -148,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--in-process", "--model", model, "--batch", Integer.toString(b), "--threads",
                 Integer.toString(t), "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup),
-                "--size", Integer.toString(size)));
+                "--size", Integer.toString(size), "--replicas", Integer.toString(reps)));
         if (train) {
             cmd.add("--train");
         }
@@ -172,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One configuration in this JVM: returns its JSON line. */
-    private String runOne(int batch, int requestedThreads) {
+    private String runOne(int batch, int requestedThreads, int replicaCount) {
         int t = CliSupport.applyThreads(requestedThreads);
         Engine engine = Engine.getInstance();
         int interop = "PyTorch".equals(engine.getEngineName()) ? ai.djl.pytorch.jni.JniUtils.getNumInteropThreads()
@@ -191,26 +206,22 @@ final class BenchCommand implements Callable<Integer> {
             float[] targets = SoftTargetCrossEntropy.smoothOneHot(rnd.ints(batch, 0, classes).toArray(), classes,
                     0.1);
             AdamW opt = train ? new AdamW(net, 0.05f, 0.9, 0.999, 1e-8) : null;
+            // the training step of train.Train: forward and backward on 1..N replicas, then AdamW on the model
+            DataParallel dp = train ? new DataParallel(m, replicaCount, t, () -> Models.create(model)) : null;
             java.util.Collection<ai.djl.nn.Parameter> params = net.namedParameters().values();
             double[] ms = new double[iters];
             try {
                 for (int i = -warmup; i < iters; i++) {
                     long t0 = System.nanoTime();
-                    try (NDManager it = m.manager().newSubManager()) {
-                        NDArray x = it.create(input, shape);
-                        if (train) {
-                            NDArray y = it.create(targets, new Shape(batch, classes));
-                            try (GradientCollector gc = engine.newGradientCollector()) {
-                                ClassificationModel.Output out = net.forwardHeads(Module.Ctx.train(it), x);
-                                gc.backward(SoftTargetCrossEntropy.headsLoss(out.heads().values(), y));
-                            }
-                        } else {
-                            net.forwardHeads(Module.Ctx.eval(m.manager()), x).logits().toFloatArray();
-                        }
-                    }
                     if (train) {
+                        dp.forwardBackward(input, targets, batch, new int[] {3, s, s}, i);
                         opt.step(1e-4, 0);
                         Train.zeroGradients(params);
+                    } else {
+                        try (NDManager it = m.manager().newSubManager()) {
+                            NDArray x = it.create(input, shape);
+                            net.forwardHeads(Module.Ctx.eval(m.manager()), x).logits().toFloatArray();
+                        }
                     }
                     long t1 = System.nanoTime();
                     if (i >= 0) {
@@ -221,6 +232,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (opt != null) {
                     opt.close();
                 }
+                if (dp != null) {
+                    dp.close();
+                }
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
@@ -230,6 +244,7 @@ final class BenchCommand implements Callable<Integer> {
             o.addProperty("input", s);
             o.addProperty("batch", batch);
             o.addProperty("threads", t);
+            o.addProperty("replicas", replicaCount);
             o.addProperty("interop_threads", interop);
             o.addProperty("cores", Runtime.getRuntime().availableProcessors());
             o.addProperty("engine", engine.getEngineName());

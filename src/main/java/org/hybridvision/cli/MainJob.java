@@ -14,6 +14,7 @@ import org.hybridvision.layers.Module;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.ModelSpec;
 import org.hybridvision.train.Batches;
+import org.hybridvision.train.EpochBudget;
 import org.hybridvision.train.NativeThreads;
 import org.hybridvision.train.Presets;
 import org.hybridvision.train.RunCheckpoint;
@@ -43,8 +44,12 @@ import java.util.concurrent.TimeUnit;
 public final class MainJob {
     private MainJob() {}
 
-    /** Epochs of the main job's training. */
+    /** Epochs of the main job's training (fewer when they would not fit in {@link #BUDGET_MINUTES}). */
     public static final int EPOCHS = 8;
+    /** The main job's wall-clock bound, build and data included. */
+    public static final double BUDGET_MINUTES = 20;
+    /** Time kept for what follows training: the example predictions and the summary. */
+    private static final double TAIL_SECONDS = 15;
     private static final String SUBSET = "/org/hybridvision/train/fashion-mnist-subset/";
 
     /** Runs the main job; returns the exit status. */
@@ -71,11 +76,22 @@ public final class MainJob {
         ImageDataset train = IdxDataset.fashionMnist(dir, true);
         ImageDataset test = IdxDataset.fashionMnist(dir, false);
         TrainConfig cfg = Presets.fitReplicas(Presets.fashionRecipe(EPOCHS), threads);
+        // time bound: a few timed steps of this recipe on this machine decide how many of the epochs fit
+        double budget = BUDGET_MINUTES * 60 - secondsSinceLaunch(t0) - TAIL_SECONDS;
+        EpochBudget.Estimate est = EpochBudget.fit(cfg, train.numClasses(), train.size(), test.size(), budget, EPOCHS);
+        out.printf(Locale.ROOT, "time budget: %.2f s per training step, evaluation %.0f images/s -> %.0f s per epoch; "
+                + "%d of %d epochs fit in the %.0f-minute bound (calibration took %.1f s)%n", est.stepSeconds(),
+                est.evalImagesPerSecond(), est.epochSeconds(), est.epochs(), EPOCHS, BUDGET_MINUTES,
+                est.calibrationSeconds());
+        if (est.epochs() < EPOCHS) {
+            cfg = cfg.toBuilder().set("epochs", est.epochs()).build();
+        }
+        int epochs = cfg.epochs();
         out.printf("recipe: %d epochs at 48x48 (28x28 resized, bicubic), batch 128 (%d data-parallel replica(s) of "
                 + "%d), label smoothing 0.1, AdamW lr "
                 + "1.5e-3 wd 0.05, half a warm-up epoch + cosine, grad clipping 1.0; no random augmentation (the "
                 + "papers' ImageNet augmentations, shifts, flips and drop path only slow a run this short: "
-                + "docs/training.md)%n", EPOCHS, cfg.replicas(), 128 / cfg.replicas());
+                + "docs/training.md)%n", epochs, cfg.replicas(), 128 / cfg.replicas());
         Path runDir = Path.of("runs", "fashion-mnist-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Train.Result r = Train.run(new Train.Options(cfg, train, test, runDir, null, false, out));
@@ -85,12 +101,32 @@ public final class MainJob {
                     subset ? " (committed subset)" : "");
         }
         examples(runDir, test, cfg, out);
-        double minutes = (System.nanoTime() - t0) / 6e10;
+        double minutes = secondsSinceLaunch(t0) / 60;
         out.printf(Locale.ROOT, "main job done in %.1f min (training %.1f min, %.0f img/s). Run folder: %s%n"
                 + "  checkpoint.safetensors (resumable), model.safetensors (weights), metrics.csv, loss.png, "
                 + "accuracy.png, lr.png, confusion.csv, confusion.png%n", minutes, r.trainSeconds() / 60,
                 r.imagesPerSecond(), runDir);
         return 0;
+    }
+
+    /**
+     * @return seconds since the launcher started (it exports {@code HYBRIDVISION_LAUNCH_MS} before building), or since
+     *     {@code t0} when run without the launcher
+     */
+    private static double secondsSinceLaunch(long t0) {
+        String launch = System.getenv("HYBRIDVISION_LAUNCH_MS");
+        if (launch != null) {
+            try {
+                long ms = Long.parseLong(launch.trim());
+                long now = System.currentTimeMillis();
+                if (ms > 0 && ms <= now) {
+                    return (now - ms) / 1e3;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Tries to install the Debian package; prints what it does. */

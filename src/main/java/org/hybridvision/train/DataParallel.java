@@ -188,6 +188,68 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies the model's weights and BatchNorm statistics into the other replicas, so that {@link #evalLogits} on any
+     * replica is the model's evaluation. Call once before an evaluation pass (training steps refresh the weights
+     * themselves, and their BatchNorm statistics are the replicas' own).
+     */
+    public void prepareEvaluation() {
+        List<Parameter> from = List.copyOf(replicas.get(0).net().stateDictEntries().values());
+        for (int r = 1; r < replicas.size(); r++) {
+            copyWeights(from, List.copyOf(replicas.get(r).net().stateDictEntries().values()));
+        }
+    }
+
+    /**
+     * Evaluation-mode logits (summed heads) of a batch, its slices run on the replicas in parallel; call
+     * {@link #prepareEvaluation} first.
+     *
+     * @param images {@code n x c x h x w} normalised pixels
+     * @param n samples
+     * @param chw {@code c, h, w}
+     * @return {@code n x classes} logits, sample-major
+     */
+    public float[] evalLogits(float[] images, int n, int[] chw) {
+        int nr = Math.min(replicas.size(), n);
+        if (nr == 1) {
+            return logits(0, images, n, chw);
+        }
+        int pixels = chw[0] * chw[1] * chw[2];
+        int[] start = new int[nr + 1];
+        for (int r = 0; r < nr; r++) {
+            start[r + 1] = start[r] + n / nr + (r < n % nr ? 1 : 0);
+        }
+        List<Future<float[]>> parts = new ArrayList<>(nr);
+        for (int r = 0; r < nr; r++) {
+            final int rr = r;
+            int len = start[r + 1] - start[r];
+            float[] x = Arrays.copyOfRange(images, start[r] * pixels, start[r + 1] * pixels);
+            parts.add(workers.submit(() -> logits(rr, x, len, chw)));
+        }
+        List<float[]> out = new ArrayList<>(nr);
+        int total = 0;
+        for (Future<float[]> f : parts) {
+            float[] l = join(f);
+            out.add(l);
+            total += l.length;
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] l : out) {
+            System.arraycopy(l, 0, all, at, l.length);
+            at += l.length;
+        }
+        return all;
+    }
+
+    private float[] logits(int r, float[] images, int n, int[] chw) {
+        LoadedModel m = replicas.get(r);
+        try (NDManager scratch = m.manager().newSubManager()) {
+            NDArray x = scratch.create(images, new Shape(n, chw[0], chw[1], chw[2]));
+            return m.net().forwardHeads(Module.Ctx.eval(scratch), x).logits().toFloatArray();
+        }
+    }
+
     /** Adds every replica's gradients into the model's (in replica order) and zeroes the replicas'. */
     private void reduceGradients() {
         List<Parameter> target = params.get(0);
@@ -221,7 +283,7 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    private static Pass join(Future<Pass> f) {
+    private static <T> T join(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -42,6 +42,30 @@ public final class Evaluator {
      */
     public static Result evaluate(ClassificationModel net, NDManager base, Batches batches, ImageDataset data,
                                   int[] shape, List<String> classes) {
+        return evaluate((images, n) -> {
+            try (NDManager step = base.newSubManager()) {
+                NDArray x = step.create(images, new Shape(n, shape[0], shape[1], shape[2]));
+                return net.forwardHeads(Module.Ctx.eval(step), x).logits().toFloatArray();
+            }
+        }, batches, data, classes);
+    }
+
+    /**
+     * As {@link #evaluate(ClassificationModel, NDManager, Batches, ImageDataset, int[], List)} on the model of
+     * {@code replicas}, each batch split over its replicas ({@link DataParallel#evalLogits}).
+     */
+    public static Result evaluate(DataParallel replicas, Batches batches, ImageDataset data, int[] shape,
+                                  List<String> classes) {
+        replicas.prepareEvaluation();
+        return evaluate((images, n) -> replicas.evalLogits(images, n, shape), batches, data, classes);
+    }
+
+    /** Evaluation-mode logits ({@code n x classes}) of a batch of {@code n} normalised images. */
+    private interface Logits {
+        float[] of(float[] images, int n);
+    }
+
+    private static Result evaluate(Logits model, Batches batches, ImageDataset data, List<String> classes) {
         int numClasses = classes.size();
         int n = data.size();
         int[] order = new int[n];
@@ -54,19 +78,24 @@ public final class Evaluator {
         double lossSum = 0;
         int k = Math.min(5, numClasses);
         for (Batches.Batch b : batches.epoch(order, 0, false, 0, 0)) {
-            try (NDManager step = base.newSubManager()) {
-                NDArray x = step.create(b.images(), new Shape(b.n(), shape[0], shape[1], shape[2]));
-                NDArray logits = net.forwardHeads(Module.Ctx.eval(step), x).logits();
-                float[] l = logits.toFloatArray();
-                float[] logp = logits.logSoftmax(1).toFloatArray();
-                for (int i = 0; i < b.n(); i++) {
-                    int y = b.labels()[i];
-                    int r = Prediction.rank(l, i * numClasses, numClasses, y);
-                    confusion.add(y, Prediction.topK(l, i * numClasses, numClasses, 1)[0]);
-                    right += r == 0 ? 1 : 0;
-                    right5 += r < k ? 1 : 0;
-                    lossSum -= logp[i * numClasses + y];
+            float[] l = model.of(b.images(), b.n());
+            for (int i = 0; i < b.n(); i++) {
+                int y = b.labels()[i];
+                int off = i * numClasses;
+                int r = Prediction.rank(l, off, numClasses, y);
+                confusion.add(y, Prediction.topK(l, off, numClasses, 1)[0]);
+                right += r == 0 ? 1 : 0;
+                right5 += r < k ? 1 : 0;
+                // cross-entropy: log-sum-exp minus the true logit
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < numClasses; c++) {
+                    max = Math.max(max, l[off + c]);
                 }
+                double sum = 0;
+                for (int c = 0; c < numClasses; c++) {
+                    sum += Math.exp(l[off + c] - max);
+                }
+                lossSum += max + Math.log(sum) - l[off + y];
             }
         }
         return new Result((double) right / n, (double) right5 / n, lossSum / n, confusion, n);

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -21,8 +20,6 @@ import org.hybridvision.data.ImagePipeline;
 import org.hybridvision.data.MixupCutmix;
 import org.hybridvision.data.Normalize;
 import org.hybridvision.data.Seeds;
-import org.hybridvision.layers.Module;
-import org.hybridvision.layers.Scalars;
 import org.hybridvision.models.ClassificationModel;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.ModelSpec;
@@ -51,8 +48,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Memory: every step runs in a sub-manager of {@code base} that is closed at its end, and the batch tensors are the
  * first operands, so all activations land there; gradient handles are closed by the optimizer.
  *
- * <p>Determinism: the sample order, each sample's augmentation, the Mixup draw and libtorch's generator (drop path)
- * are re-derived from (seed, epoch, step) at every step, so a resumed run repeats an uninterrupted one exactly.
+ * <p>Forward and backward run in {@link DataParallel}: on the model itself, or split over {@code --replicas} copies in
+ * parallel threads whose gradients are summed into the model's before the optimizer step.
+ *
+ * <p>Determinism: the sample order, each sample's augmentation, the Mixup draw and the drop-path masks are re-derived
+ * from (seed, epoch, step) at every step, so a resumed run repeats an uninterrupted one exactly.
  */
 public final class Train {
     private Train() {}
@@ -312,7 +312,7 @@ public final class Train {
                     Evaluator.Result ev = null;
                     Evaluator.Result evEma = null;
                     if (valData != null) {
-                        ev = Evaluator.evaluate(net, base, valData, o.val(), evalShape, classes);
+                        ev = Evaluator.evaluate(replicas, valData, o.val(), evalShape, classes);
                         if (ema != null) {
                             evEma = Evaluator.evaluate(ema.model().net(), ema.model().manager(), valData, o.val(),
                                     evalShape, classes);

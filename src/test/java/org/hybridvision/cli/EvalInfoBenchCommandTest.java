@@ -155,4 +155,21 @@ class EvalInfoBenchCommandTest {
         assertTrue(unset.get("OMP_WAIT_POLICY") == null || unset.get("OMP_WAIT_POLICY").isJsonNull(),
                 "'default' leaves the policy unset: " + unset);
     }
+
+    @Test
+    void trainingStepsOnOneAndTwoReplicasInOneRun() {
+        CliRunner.Result r = CliRunner.run("bench", "--train", "--in-process", "--model", "conformer_fashion48",
+                "--batch", "4", "--threads", "2", "--iters", "2", "--warmup", "1", "--replicas", "1,2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.outLines();
+        assertEquals(2, lines.size(), r.out());
+        for (int i = 0; i < 2; i++) {
+            JsonObject o = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+            assertEquals(i + 1, o.get("replicas").getAsInt());
+            assertTrue(o.getAsJsonObject("images_per_s").get("median").getAsDouble() > 0);
+        }
+        CliRunner.Result bad = CliRunner.run("bench", "--train", "--in-process", "--model", "conformer_fashion48",
+                "--batch", "4", "--threads", "1", "--iters", "1", "--warmup", "0", "--replicas", "2");
+        assertTrue(bad.exit() != 0 && bad.err().contains("--replicas 2"), bad.err());
+    }
 }

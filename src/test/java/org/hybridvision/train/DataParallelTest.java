@@ -167,6 +167,27 @@ class DataParallelTest {
     }
 
     @Test
+    void evaluationOnTwoReplicasIsTheModelsEvaluation() {
+        float[] x = images(4);
+        try (LoadedModel model = tiny();
+             DataParallel dp = new DataParallel(model, 2, 2, DataParallelTest::tiny)) {
+            // a training step first, so that the model's BatchNorm statistics differ from a fresh replica's
+            dp.forwardBackward(x, targets(), N, CHW, 3);
+            Train.zeroGradients(model.net().namedParameters().values());
+            float[] expected;
+            try (NDManager scratch = model.manager().newSubManager()) {
+                expected = model.net().forwardHeads(Module.Ctx.eval(scratch),
+                        scratch.create(x, new Shape(N, CHW[0], CHW[1], CHW[2]))).logits().toFloatArray();
+            }
+            dp.prepareEvaluation();
+            float[] actual = dp.evalLogits(x, N, CHW);
+            assertClose(List.of(expected), List.of(actual), 1e-5, "evaluation logits");
+            float[] three = dp.evalLogits(Arrays.copyOf(x, 3 * CHW[0] * CHW[1] * CHW[2]), 3, CHW);
+            assertClose(List.of(Arrays.copyOf(expected, 3 * CLASSES)), List.of(three), 1e-5, "odd batch logits");
+        }
+    }
+
+    @Test
     void moreReplicasThanThreadsOrImagesIsAClearError() {
         try (LoadedModel model = tiny()) {
             HybridVisionException e = assertThrows(HybridVisionException.class,
