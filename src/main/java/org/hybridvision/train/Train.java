@@ -67,9 +67,33 @@ public final class Train {
      * @param weights initial weights (fine-tuning), or null
      * @param resume continue the run in {@code runDir}
      * @param out where progress goes
+     * @param planner decides the number of epochs after the timed warm-up of a fresh run, or null
      */
     public record Options(TrainConfig config, ImageDataset train, ImageDataset val, Path runDir, Path weights,
-                          boolean resume, PrintStream out) {}
+                          boolean resume, PrintStream out, EpochPlanner planner) {
+        /** Options without an epoch planner: the configuration's epochs are run. */
+        public Options(TrainConfig config, ImageDataset train, ImageDataset val, Path runDir, Path weights,
+                       boolean resume, PrintStream out) {
+            this(config, train, val, runDir, weights, resume, out, null);
+        }
+    }
+
+    /**
+     * Decides, once the warm-up has been timed, how many epochs a run should have (a time bound: the main job).
+     * It is asked at the last warm-up step, where the learning rate does not yet depend on the number of epochs, so
+     * the cosine that follows is the one of the decided length.
+     */
+    @FunctionalInterface
+    public interface EpochPlanner {
+        /**
+         * @param secondsPerStep measured wall time per training step (data loading included, evaluation not)
+         * @param stepsDone optimizer steps taken so far
+         * @param stepsPerEpoch steps of one epoch
+         * @param maxEpochs the configuration's epochs
+         * @return epochs to run, between 1 and {@code maxEpochs}
+         */
+        int epochs(double secondsPerStep, long stepsDone, int stepsPerEpoch, int maxEpochs);
+    }
 
     /**
      * What happened.
@@ -174,8 +198,13 @@ public final class Train {
                     : Batches.evalPipeline(cfg.atLowResolution(), norm, spec.cropPct());
             MixupCutmix mix = new MixupCutmix(cfg.mixupAlpha(), cfg.cutmixAlpha(), cfg.mixupProb(),
                     cfg.mixupSwitchProb(), cfg.labelSmoothing(), numClasses);
-            CosineSchedule schedule = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(),
-                    Math.round(cfg.warmupEpochs() * stepsPerEpoch), (long) cfg.epochs() * stepsPerEpoch);
+            long warmupSteps = Math.round(cfg.warmupEpochs() * stepsPerEpoch);
+            CosineSchedule schedule = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(), warmupSteps,
+                    (long) cfg.epochs() * stepsPerEpoch);
+            // the epoch planner times steps planFrom..planAt of a fresh run and is asked at planAt (end of warm-up)
+            long planAt = Math.max(warmupSteps, Math.min(40, stepsPerEpoch));
+            long planFrom = planAt / 5;
+            long planClock = 0;
             Metrics metrics = new Metrics(runDir.resolve("metrics.csv"));
             metrics.truncate(startEpoch);
             out.printf("training %s (%,d parameters) on %s%n  %d images, %d classes, %d steps/epoch x %d epochs, "
@@ -208,8 +237,9 @@ public final class Train {
             Evaluator.Result last = null;
             Evaluator.Result lastEma = null;
             int epoch = startEpoch;
+            TrainConfig built = cfg;
             try (DataParallel replicas = new DataParallel(model, cfg.replicas(), JniUtils.getNumThreads(),
-                    () -> Presets.build(cfg.model(), numClasses, (float) cfg.dropPath(), cfg.inputSize()));
+                    () -> Presets.build(built.model(), numClasses, (float) built.dropPath(), built.inputSize()));
                  Batches fullResData = new Batches(train, trainTf, batch, cfg.loaderThreads());
                  Batches lowResData = lowResTf == null ? null
                          : new Batches(train, lowResTf, batch, cfg.loaderThreads());
@@ -288,6 +318,21 @@ public final class Train {
                             afterStep.accept(model.manager(), globalStep);
                         }
                         stepsThisRun++;
+                        if (o.planner() != null && globalStep == planFrom) {
+                            planClock = System.nanoTime();
+                        } else if (o.planner() != null && globalStep == planAt && planClock != 0) {
+                            double perStep = (System.nanoTime() - planClock) / 1e9 / (planAt - planFrom);
+                            int want = o.planner().epochs(perStep, globalStep, stepsPerEpoch, cfg.epochs());
+                            int e = Math.max(cfg.lowResEpochs() + 1, Math.min(cfg.epochs(), want));
+                            out.printf(Locale.ROOT, "%ntime budget: %.3f s per step over steps %d-%d: %d of %d epochs "
+                                    + "fit%n", perStep, planFrom, planAt, e, cfg.epochs());
+                            if (e != cfg.epochs()) {
+                                cfg = cfg.toBuilder().set("epochs", e).build();
+                                schedule = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(), warmupSteps,
+                                        (long) e * stepsPerEpoch);
+                                writeConfig(runDir, cfg, classes);
+                            }
+                        }
                         stepInEpoch++;
                         lossSum += loss * b.n();
                         seen += b.n();

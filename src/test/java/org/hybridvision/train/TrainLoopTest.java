@@ -91,6 +91,34 @@ class TrainLoopTest {
     }
 
     @Test
+    void anEpochPlannerShortensTheRunAtTheEndOfTheWarmUp(@TempDir Path dir) throws Exception {
+        // 6 steps per epoch, warm-up of one epoch: the planner is asked at step 6 and keeps 2 of the 4 epochs
+        TrainConfig cfg = TinySetup.light(4, 8).toBuilder().set("warmupEpochs", 1.0).build();
+        long[] asked = new long[3];
+        Train.EpochPlanner planner = (perStep, done, stepsPerEpoch, max) -> {
+            asked[0] = done;
+            asked[1] = stepsPerEpoch;
+            asked[2] = max;
+            assertTrue(perStep > 0 && perStep < 60, "seconds per step " + perStep);
+            return 2;
+        };
+        Train.Result r = Train.run(new Train.Options(cfg, TinySetup.data(48, 1), TinySetup.data(24, 2), dir, null,
+                false, QUIET, planner));
+        assertEquals(6, asked[0]);
+        assertEquals(6, asked[1]);
+        assertEquals(4, asked[2]);
+        assertTrue(r.finished());
+        assertEquals(2, r.epochsDone());
+        assertEquals(2, TrainConfig.fromJson(Files.readString(dir.resolve("config.json"))).epochs());
+        List<Metrics.Row> rows = new Metrics(dir.resolve("metrics.csv")).rows();
+        assertEquals(2, rows.size());
+        // the cosine was rebuilt for 2 epochs (12 steps), not left at 4 (there, step 11 would still be near the peak)
+        double expected = new CosineSchedule(cfg.lr(), cfg.minLr(), cfg.warmupLr(), 6, 12).lr(11);
+        assertEquals(expected, rows.get(1).lr(), 1e-9);
+        assertTrue(expected < 0.1 * cfg.lr());
+    }
+
+    @Test
     void nanLossStopsAndKeepsTheLastCheckpoint(@TempDir Path dir) throws Exception {
         TrainConfig cfg = TinySetup.light(3, 8);
         try {
