@@ -131,16 +131,12 @@ public final class DataParallel implements AutoCloseable {
         if (n < nr) {
             throw new HybridVisionException("a batch of " + n + " images cannot be split over " + nr + " replicas");
         }
+        if (nr == 1) {
+            return run(0, images, targets, n, chw, 1.0, seed);
+        }
         int classes = targets.length / n;
         int pixels = chw[0] * chw[1] * chw[2];
-        int[] start = new int[nr + 1];
-        for (int r = 0; r < nr; r++) {
-            start[r + 1] = start[r] + n / nr + (r < n % nr ? 1 : 0);
-        }
-        if (nr == 1) {
-            Pass p = run(0, images, targets, n, chw, 1.0, seed);
-            return p;
-        }
+        int[] start = sliceStarts(n, nr);
         List<Future<Pass>> parts = new ArrayList<>(nr);
         for (int r = 0; r < nr; r++) {
             final int rr = r;
@@ -215,10 +211,7 @@ public final class DataParallel implements AutoCloseable {
             return logits(0, images, n, chw);
         }
         int pixels = chw[0] * chw[1] * chw[2];
-        int[] start = new int[nr + 1];
-        for (int r = 0; r < nr; r++) {
-            start[r + 1] = start[r] + n / nr + (r < n % nr ? 1 : 0);
-        }
+        int[] start = sliceStarts(n, nr);
         List<Future<float[]>> parts = new ArrayList<>(nr);
         for (int r = 0; r < nr; r++) {
             final int rr = r;
@@ -281,6 +274,15 @@ public final class DataParallel implements AutoCloseable {
                 dst.set(all, src);
             }
         }
+    }
+
+    /** @return where each of {@code parts} consecutive slices of {@code n} samples starts, and {@code n} last */
+    private static int[] sliceStarts(int n, int parts) {
+        int[] start = new int[parts + 1];
+        for (int r = 0; r < parts; r++) {
+            start[r + 1] = start[r] + n / parts + (r < n % parts ? 1 : 0);
+        }
+        return start;
     }
 
     private static <T> T join(Future<T> f) {
