@@ -3,7 +3,6 @@ package org.hybridvision.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -45,8 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (mean over the heads: Conformer's two) &rarr; backward &rarr; clip &rarr; AdamW step &rarr; zero gradients &rarr;
  * EMA &rarr; metrics; every epoch: evaluate, metrics.csv, plots, checkpoint.
  *
- * <p>Memory: every step runs in a sub-manager of {@code base} that is closed at its end, and the batch tensors are the
- * first operands, so all activations land there; gradient handles are closed by the optimizer.
+ * <p>Memory: every step runs in a sub-manager of its replica's model manager that is closed at its end
+ * ({@link DataParallel}), and the batch tensors are the first operands, so all activations land there; gradient
+ * handles are closed by the optimizer.
  *
  * <p>Forward and backward run in {@link DataParallel}: on the model itself, or split over {@code --replicas} copies in
  * parallel threads whose gradients are summed into the model's before the optimizer step.
@@ -157,8 +157,7 @@ public final class Train {
         // ---- model, EMA, optimizer (weights from the seed, a fine-tuning file, or the checkpoint) ----
         Engine.getInstance().setRandomSeed((int) Seeds.mix(cfg.seed()));
         ModelSpec spec = Presets.spec(cfg.model());
-        try (LoadedModel model = Presets.build(cfg.model(), numClasses, (float) cfg.dropPath(), cfg.inputSize());
-             NDManager base = model.manager().newSubManager()) {
+        try (LoadedModel model = Presets.build(cfg.model(), numClasses, (float) cfg.dropPath(), cfg.inputSize())) {
             ClassificationModel net = model.net();
             net.checkInputSize(cfg.inputSize(), cfg.inputSize());
             if (cfg.lowResEpochs() > 0) {

@@ -34,4 +34,16 @@ class PresetsTest {
         assertEquals(3 * 48 * 48, a.length);
         assertArrayEquals(b, a, 1e-6f);
     }
+
+    @Test
+    void thePresetsTwoReplicasShrinkToTheThreadsThereAre() {
+        TrainConfig cfg = Presets.fashionRecipe(8);
+        assertEquals(2, cfg.replicas());
+        assertEquals(2, Presets.fitReplicas(cfg, 2).replicas());
+        assertEquals(2, Presets.fitReplicas(cfg, 16).replicas());
+        assertEquals(1, Presets.fitReplicas(cfg, 1).replicas());
+        // an older configuration file without the field reads as one replica
+        String old = cfg.toJson().replaceAll(",\\s*\"replicas\":\\s*2", "");
+        assertEquals(1, TrainConfig.fromJson(old).replicas());
+    }
 }
