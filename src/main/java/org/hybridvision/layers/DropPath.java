@@ -56,7 +56,11 @@ public final class DropPath {
             for (int i = 0; i < m.length; i++) {
                 m[i] = random.nextFloat() < keep ? 1f / keep : 0f;
             }
-            mask = x.getManager().create(m, new Shape(maskShape)).toType(x.getDataType(), false);
+            // a libtorch-owned copy: autograd keeps the mask for the backward pass, and an array made from a Java
+            // buffer is only borrowed by libtorch (the trap of layers.Scalars): gradients turned nondeterministic
+            try (NDArray borrowed = x.getManager().create(m, new Shape(maskShape))) {
+                mask = borrowed.toType(x.getDataType(), true);
+            }
         }
         return x.mul(mask);
     }
