@@ -1,5 +1,6 @@
 package org.hybridvision.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -172,7 +173,7 @@ public final class DataParallel implements AutoCloseable {
         boolean single = replicas.size() == 1;
         if (single) {
             // one replica: drop path draws from libtorch's generator, seeded per step (exact resume, tested)
-            ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+            Engine.getInstance().setRandomSeed((int) seed);
         }
         SplittableRandom random = single ? null : new SplittableRandom(Seeds.mix(seed ^ Seeds.mix(r + 1L)));
         boolean before = JniUtils.isGradMode();
@@ -188,7 +189,6 @@ public final class DataParallel implements AutoCloseable {
             }
             float loss = l.getFloat();
             JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
-            JniUtils.setGradMode(false);
             return new Pass(loss, out.logits().argMax(1).toLongArray());
         } finally {
             JniUtils.setGradMode(before);
