@@ -14,7 +14,7 @@ import java.util.Arrays;
  * random weights. One configuration per JVM so that peak RSS values do not mix.
  *
  * <pre>
- * java -cp target/test-classes:target/classes:$(cat cp.txt) org.hybridvision.models.CmtBench cmt_ti 1 160 7
+ * java -cp hybridvision-core/target/test-classes:target/classes:$(cat cp.txt) org.hybridvision.models.CmtBench cmt_ti 1 160 7
  * </pre>
  * Arguments: registry name, batch size, input side (default: the variant's native size), timed runs (default 5).
  */
