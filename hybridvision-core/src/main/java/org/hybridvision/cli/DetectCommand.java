@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "detect", mixinStandardHelpOptions = true,
         description = {"Object detection and instance segmentation on COCO-format data.",
             "Run 'detect COMMAND --help' for a sub-command's options."},
-        subcommands = {DetectEvalCommand.class})
+        subcommands = {DetectEvalCommand.class, DetectMakeDataCommand.class})
 final class DetectCommand implements Callable<Integer> {
 
     @Spec
