@@ -37,6 +37,11 @@ public final class CocoEvaluation {
     private final double[] recall;
     private final double[] scores;
     private final List<String> warnings;
+    private final int nt;
+    private final int nr;
+    private final int nk;
+    private final int na;
+    private final int nm;
     private final double[] stats;
 
     CocoEvaluation(IouType type, EvalParams params, List<CocoCategory> categories, int[] regularTruths, int images,
@@ -51,6 +56,11 @@ public final class CocoEvaluation {
         this.recall = recall;
         this.scores = scores;
         this.warnings = List.copyOf(warnings);
+        this.nt = params.iouThresholds().length;
+        this.nr = params.recallThresholds().length;
+        this.nk = categories.size();
+        this.na = params.areaRanges().size();
+        this.nm = params.maxDetections().length;
         this.stats = computeStats();
     }
 
@@ -112,10 +122,6 @@ public final class CocoEvaluation {
      * @return interpolated precision, -1 where undefined (pycocotools' {@code eval['precision'][t, r, k, a, m]})
      */
     public double precision(int t, int r, int k, int a, int m) {
-        int nr = params.recallThresholds().length;
-        int nk = categories.size();
-        int na = params.areaRanges().size();
-        int nm = params.maxDetections().length;
         return precision[(((t * nr + r) * nk + k) * na + a) * nm + m];
     }
 
@@ -127,9 +133,6 @@ public final class CocoEvaluation {
      * @return recall, -1 where undefined ({@code eval['recall'][t, k, a, m]})
      */
     public double recall(int t, int k, int a, int m) {
-        int nk = categories.size();
-        int na = params.areaRanges().size();
-        int nm = params.maxDetections().length;
         return recall[((t * nk + k) * na + a) * nm + m];
     }
 
@@ -142,10 +145,6 @@ public final class CocoEvaluation {
      * @return the score of the detection at which that recall is reached ({@code eval['scores']})
      */
     public double score(int t, int r, int k, int a, int m) {
-        int nr = params.recallThresholds().length;
-        int nk = categories.size();
-        int na = params.areaRanges().size();
-        int nm = params.maxDetections().length;
         return scores[(((t * nr + r) * nk + k) * na + a) * nm + m];
     }
 
@@ -170,8 +169,6 @@ public final class CocoEvaluation {
     }
 
     private double categoryMean(int k, int a, int m, int onlyT) {
-        int nt = params.iouThresholds().length;
-        int nr = params.recallThresholds().length;
         double sum = 0;
         int n = 0;
         for (int t = 0; t < nt; t++) {
@@ -205,8 +202,6 @@ public final class CocoEvaluation {
         if (a < 0 || m < 0 || (iouThreshold != null && onlyT < 0)) {
             return -1;
         }
-        int nt = params.iouThresholds().length;
-        int nr = params.recallThresholds().length;
         double sum = 0;
         long n = 0;
         for (int t = 0; t < nt; t++) {

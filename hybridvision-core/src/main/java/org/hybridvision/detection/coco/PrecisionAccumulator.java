@@ -66,31 +66,44 @@ final class PrecisionAccumulator {
                 if (regular == 0) {
                     continue;
                 }
+                // pool every image's ranked detections (images in id order) and rank them once by score; the pool
+                // for a smaller limit is this ranking restricted to each image's first detections (stable sorts)
+                int total = 0;
+                for (ImageMatcher.Match m : e) {
+                    total += m.scores().length;
+                }
+                double[] pooledScores = new double[total];
+                int[] rankInImage = new int[total];
+                boolean[][] pooledMatched = new boolean[nt][total];
+                boolean[][] pooledIgnored = new boolean[nt][total];
+                int at = 0;
+                for (ImageMatcher.Match m : e) {
+                    int c = m.scores().length;
+                    System.arraycopy(m.scores(), 0, pooledScores, at, c);
+                    for (int t = 0; t < nt; t++) {
+                        System.arraycopy(m.matched()[t], 0, pooledMatched[t], at, c);
+                        System.arraycopy(m.ignored()[t], 0, pooledIgnored[t], at, c);
+                    }
+                    for (int i = 0; i < c; i++) {
+                        rankInImage[at + i] = i;
+                    }
+                    at += c;
+                }
+                Integer[] ranked = new Integer[total];
+                for (int i = 0; i < total; i++) {
+                    ranked[i] = i;
+                }
+                Arrays.sort(ranked, (x, y) -> pooledScores[x] > pooledScores[y] ? -1
+                        : pooledScores[x] < pooledScores[y] ? 1 : 0);
                 for (int mi = 0; mi < nm; mi++) {
                     int limit = limits[mi];
                     int n = 0;
-                    for (ImageMatcher.Match m : e) {
-                        n += Math.min(limit, m.scores().length);
-                    }
-                    double[] pooledScores = new double[n];
-                    boolean[][] pooledMatched = new boolean[nt][n];
-                    boolean[][] pooledIgnored = new boolean[nt][n];
-                    int at = 0;
-                    for (ImageMatcher.Match m : e) {
-                        int c = Math.min(limit, m.scores().length);
-                        System.arraycopy(m.scores(), 0, pooledScores, at, c);
-                        for (int t = 0; t < nt; t++) {
-                            System.arraycopy(m.matched()[t], 0, pooledMatched[t], at, c);
-                            System.arraycopy(m.ignored()[t], 0, pooledIgnored[t], at, c);
+                    int[] order = new int[total];
+                    for (int i = 0; i < total; i++) {
+                        if (rankInImage[ranked[i]] < limit) {
+                            order[n++] = ranked[i];
                         }
-                        at += c;
                     }
-                    Integer[] order = new Integer[n];
-                    for (int i = 0; i < n; i++) {
-                        order[i] = i;
-                    }
-                    Arrays.sort(order, (x, y) -> pooledScores[x] > pooledScores[y] ? -1
-                            : pooledScores[x] < pooledScores[y] ? 1 : 0);
                     double[] sortedScores = new double[n];
                     for (int i = 0; i < n; i++) {
                         sortedScores[i] = pooledScores[order[i]];
