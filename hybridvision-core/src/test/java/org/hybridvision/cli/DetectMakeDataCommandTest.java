@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.hybridvision.detection.coco.CocoDataset;
 import org.hybridvision.detection.coco.synthetic.StampCategory;
+import org.hybridvision.detection.coco.synthetic.StampDataGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,16 @@ class DetectMakeDataCommandTest {
         r = CliRunner.run(args);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("already made"), r.out());
+    }
+
+    @Test
+    void commandDefaultsAreTheGeneratorDefaults() {
+        DetectMakeDataCommand c = new DetectMakeDataCommand();
+        new picocli.CommandLine(c).parseArgs();
+        int[] wh = DetectMakeDataCommand.parseSize(c.size);
+        StampDataGenerator.Settings fromCli = new StampDataGenerator.Settings(c.seed, c.train, c.val, wh[0], wh[1],
+                c.minObjects, c.maxObjects, c.minSize, c.maxSize, c.minVisible, c.categories, c.jpegQuality);
+        assertEquals(StampDataGenerator.Settings.defaults(), fromCli);
     }
 
     @Test

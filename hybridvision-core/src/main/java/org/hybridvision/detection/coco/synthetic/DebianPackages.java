@@ -18,20 +18,38 @@ import java.util.stream.Stream;
  * this cache ({@code CACHE/PACKAGE/} + the path, from an earlier fetch); then, when asked to, installs the package as
  * the main job installs Fashion-MNIST ({@code apt-get install}, through {@code sudo -n} when not root, with an
  * {@code apt-get update} and a retry if the first attempt fails); then downloads it without installing
- * ({@code apt-get download}, which needs no root) and unpacks it into the cache ({@code dpkg-deb -x}). Each command
+ * ({@code apt-get download}, which needs no root; after an {@code apt-get update} where that is allowed, when the
+ * package lists are missing) and unpacks it into the cache ({@code dpkg-deb -x}). Each command
  * run is printed with the last line of its output.
  */
 final class DebianPackages {
     private final Path cache;
     private final PrintStream log;
+    private final Path system;
+    private final String aptGet;
+    private final String dpkgDeb;
 
     /**
      * @param cache where downloaded packages are unpacked, one folder per package
      * @param log where the commands run are printed
      */
     DebianPackages(Path cache, PrintStream log) {
+        this(cache, log, Path.of("/"), "apt-get", "dpkg-deb");
+    }
+
+    /**
+     * @param cache where downloaded packages are unpacked
+     * @param log where the commands run are printed
+     * @param system the installed system's root (tests use a folder)
+     * @param aptGet the apt-get command
+     * @param dpkgDeb the dpkg-deb command
+     */
+    DebianPackages(Path cache, PrintStream log, Path system, String aptGet, String dpkgDeb) {
         this.cache = cache;
         this.log = log;
+        this.system = system;
+        this.aptGet = aptGet;
+        this.dpkgDeb = dpkgDeb;
     }
 
     /**
@@ -42,7 +60,6 @@ final class DebianPackages {
      *     could not be found or fetched
      */
     Path locate(String pkg, String probe, boolean install) {
-        Path system = Path.of("/");
         if (Files.exists(system.resolve(probe))) {
             return system;
         }
@@ -62,14 +79,15 @@ final class DebianPackages {
     /** @return true when apt-get install succeeded */
     private boolean install(String pkg) {
         log.println("data: installing the Debian package " + pkg);
-        List<String> prefix = new ArrayList<>();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            prefix.add("sudo");
-            prefix.add("-n");
-        }
-        return exec(null, prefix, "apt-get", "install", "-y", "--no-install-recommends", pkg)
-                || (exec(null, prefix, "apt-get", "update")
-                && exec(null, prefix, "apt-get", "install", "-y", "--no-install-recommends", pkg));
+        List<String> prefix = privilege();
+        return exec(null, prefix, aptGet, "install", "-y", "--no-install-recommends", pkg)
+                || (exec(null, prefix, aptGet, "update")
+                && exec(null, prefix, aptGet, "install", "-y", "--no-install-recommends", pkg));
+    }
+
+    /** @return the command prefix for apt-get as root: none for root, {@code sudo -n} (no password prompt) else */
+    private static List<String> privilege() {
+        return "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
     }
 
     /** Downloads the .deb into the cache and unpacks it; @return true on success */
@@ -82,8 +100,11 @@ final class DebianPackages {
             log.println("    cannot create " + debs + ": " + e.getMessage());
             return false;
         }
-        if (!exec(debs, List.of(), "apt-get", "download", pkg)) {
-            return false;
+        if (!exec(debs, List.of(), aptGet, "download", pkg)) {
+            // a fresh machine may have no package lists yet: refresh them where we may (root or sudo -n), retry
+            if (!(exec(null, privilege(), aptGet, "update") && exec(debs, List.of(), aptGet, "download", pkg))) {
+                return false;
+            }
         }
         Path deb;
         try (Stream<Path> s = Files.list(debs)) {
@@ -101,7 +122,7 @@ final class DebianPackages {
         try {
             deleteTree(partial);
             Files.createDirectories(partial);
-            if (!exec(null, List.of(), "dpkg-deb", "-x", deb.toString(), partial.toString())) {
+            if (!exec(null, List.of(), dpkgDeb, "-x", deb.toString(), partial.toString())) {
                 return false;
             }
             deleteTree(unpacked);
