@@ -41,7 +41,7 @@ final class NativeNoiseMain {
     }
 
     /** IDX images ({@code n} noisy 28x28 grey images) and labels (10 classes) under the MNIST file names. */
-    private static void writeIdx(Path dir, String split, int n, long seed) throws IOException {
+    static void writeIdx(Path dir, String split, int n, long seed) throws IOException {
         Random rnd = new Random(seed);
         ByteBuffer images = ByteBuffer.allocate(16 + n * 784);
         images.putInt(0x803).putInt(n).putInt(28).putInt(28);
