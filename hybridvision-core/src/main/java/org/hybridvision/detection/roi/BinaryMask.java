@@ -3,6 +3,7 @@ package org.hybridvision.detection.roi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.hybridvision.detection.coco.Rle;
 
 import java.util.Arrays;
 
@@ -11,8 +12,9 @@ import java.util.Arrays;
  * of the tight bounding region of its set pixels (an object's mask costs its box, not the image).
  *
  * <p>Used for ground-truth masks (the input of {@link MaskTargets}, after the pipeline's resize, flip and pad) and
- * for predicted masks (the output of {@link MaskPaste}). {@link #toColumnMajorBytes()} gives the pixel order COCO's
- * run-length encoding counts in. Immutable; equal when size and pixels are equal.
+ * for predicted masks (the output of {@link MaskPaste}); {@link #toRle()} and {@link #of(Rle)} convert to and from
+ * COCO's run-length encoding (predictions are written and scored as RLE). Immutable; equal when size and pixels are
+ * equal.
  */
 public final class BinaryMask {
     private final int height;
@@ -77,6 +79,14 @@ public final class BinaryMask {
             pixels = b.toByteArray();
         }
         return of((int) s.get(0), (int) s.get(1), pixels);
+    }
+
+    /**
+     * @param rle a COCO run-length encoding (for example a ground-truth annotation rasterised at the image size)
+     * @return the same mask
+     */
+    public static BinaryMask of(Rle rle) {
+        return of(rle.height(), rle.width(), rle.toMask());
     }
 
     /** Pixels of a sub-window {@code [top, top + rows) x [left, left + cols)}, cropped to the set pixels. */
@@ -185,6 +195,53 @@ public final class BinaryMask {
             }
         }
         return out;
+    }
+
+    /** @return the mask as COCO's run-length encoding (column-major runs), as pycocotools' {@code encode} gives it */
+    public Rle toRle() {
+        Runs runs = new Runs();
+        runs.add(false, (long) left * height); // the columns before the region
+        for (int x = left; x < left + cols; x++) {
+            runs.add(false, top);
+            for (int y = top; y < top + rows; y++) {
+                runs.add(inside(y, x), 1);
+            }
+            runs.add(false, height - top - rows);
+        }
+        runs.add(false, (long) (width - left - cols) * height);
+        return Rle.of(height, width, runs.finish());
+    }
+
+    /** Run lengths of a column-major pixel stream, background first. */
+    private static final class Runs {
+        private int[] counts = new int[16];
+        private int n;
+        private boolean value;
+        private long length;
+
+        void add(boolean v, long pixels) {
+            if (pixels == 0) {
+                return;
+            }
+            if (v != value) {
+                push();
+                value = v;
+                length = 0;
+            }
+            length += pixels;
+        }
+
+        private void push() {
+            if (n == counts.length) {
+                counts = Arrays.copyOf(counts, n * 2);
+            }
+            counts[n++] = (int) length;
+        }
+
+        int[] finish() {
+            push();
+            return Arrays.copyOf(counts, n);
+        }
     }
 
     /**

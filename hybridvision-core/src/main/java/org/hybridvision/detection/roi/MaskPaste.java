@@ -3,6 +3,7 @@ package org.hybridvision.detection.roi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.hybridvision.detection.coco.Rle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
  * <p>Shapes: probabilities {@code [N, S, S]} or {@code [N, 1, S, S]} (after the sigmoid, the detected class's
  * channel already selected); boxes {@code [N, 4]} {@code (x1, y1, x2, y2)} in the pixels of the output image (divide
  * by the pipeline's scale factor first to paste at the original resolution, as mmdetection's {@code rescale});
- * output one {@link BinaryMask} of {@code imageHeight x imageWidth} per detection. Plain Java on CPU, one box at a
+ * output one {@link BinaryMask} of {@code imageHeight x imageWidth} per detection, or its COCO RLE
+ * ({@link #pasteToRle}). Plain Java on CPU, one box at a
  * time (as mmdetection on CPU), float32 arithmetic in grid_sample's order.
  */
 public final class MaskPaste {
@@ -55,6 +57,26 @@ public final class MaskPaste {
             }
         }
         return paste(p, maskH, maskW, RoiArrays.toBoxes(boxes, "boxes"), imageHeight, imageWidth, threshold);
+    }
+
+    /**
+     * {@link #paste(NDArray, NDArray, int, int, float)} encoded as COCO RLE, the form of a {@code segm} result.
+     *
+     * @param probs {@code [N, S, S]} or {@code [N, 1, S, S]} mask probabilities
+     * @param boxes {@code [N, 4]} (x1, y1, x2, y2), output-image pixels
+     * @param imageHeight output image rows
+     * @param imageWidth output image columns
+     * @param threshold a pixel is in the mask when its pasted probability is {@code >= threshold}
+     * @return {@code N} run-length encodings of {@code imageHeight x imageWidth}
+     */
+    public static List<Rle> pasteToRle(NDArray probs, NDArray boxes, int imageHeight, int imageWidth,
+            float threshold) {
+        List<BinaryMask> masks = paste(probs, boxes, imageHeight, imageWidth, threshold);
+        List<Rle> out = new ArrayList<>(masks.size());
+        for (BinaryMask m : masks) {
+            out.add(m.toRle());
+        }
+        return out;
     }
 
     /**

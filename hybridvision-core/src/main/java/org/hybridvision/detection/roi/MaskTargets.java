@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>Shapes: proposals {@code [P, 4]} {@code (x1, y1, x2, y2)} in the pixels of the ground-truth masks (the image
  * after the pipeline's resize, flip and pad); assigned ground truth {@code [P]} (indices into the image's masks);
- * masks all {@code H x W}. Output {@code [P, S, S]} float32 of 0 and 1. One image per call, as mmdetection's
+ * masks all {@code H x W} ({@link BinaryMask#of(org.hybridvision.detection.coco.Rle)} converts an annotation's RLE).
+ * Output {@code [P, S, S]} float32 of 0 and 1. One image per call, as mmdetection's
  * {@code mask_target_single}; concatenate the images of a batch.
  *
  * <p>Computed in Java from the same sampling weights as {@link RoiAlign} (no mask is copied into a float tensor: a

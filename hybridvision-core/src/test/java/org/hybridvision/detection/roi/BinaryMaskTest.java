@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.hybridvision.detection.coco.Rle;
 import org.junit.jupiter.api.Test;
+
+import java.util.Random;
 
 /** {@link BinaryMask}: storage by tight region, pixel orders, equality. */
 class BinaryMaskTest {
@@ -47,5 +50,28 @@ class BinaryMaskTest {
         }
         assertThrows(IllegalArgumentException.class, () -> BinaryMask.of(4, 4, new byte[20]));
         assertThrows(IllegalArgumentException.class, () -> BinaryMask.empty(0, 4));
+    }
+
+    @Test
+    void convertsToAndFromCocoRle() {
+        Random rnd = new Random(7);
+        for (int t = 0; t < 200; t++) {
+            int h = 1 + rnd.nextInt(9);
+            int w = 1 + rnd.nextInt(9);
+            byte[] px = new byte[h * w];
+            double p = rnd.nextDouble();
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (byte) (rnd.nextDouble() < p ? 1 : 0);
+            }
+            BinaryMask m = BinaryMask.of(h, w, px);
+            Rle expected = Rle.fromMask(px, h, w);
+            assertEquals(expected, m.toRle(), "case " + t);
+            assertEquals(m, BinaryMask.of(expected));
+            assertArrayEquals(expected.toColumnMajor(), m.toColumnMajorBytes());
+        }
+        // a run that continues from the bottom of one column to the top of the next: column-major 0 1 | 1 0 | 0 0
+        byte[] px = {0, 1, 0, 1, 0, 0};
+        assertArrayEquals(new int[] {1, 2, 3}, BinaryMask.of(2, 3, px).toRle().counts());
+        assertEquals(Rle.empty(3, 4), BinaryMask.empty(3, 4).toRle());
     }
 }

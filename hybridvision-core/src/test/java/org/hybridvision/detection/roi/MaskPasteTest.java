@@ -34,6 +34,14 @@ class MaskPasteTest {
                         m.create(boxes, new Shape(s[0], 4)), h, w, MaskPaste.DEFAULT_THRESHOLD);
             }
             assertEquals(s[0], masks.size());
+            try (NDManager m = NDManager.newBaseManager()) {
+                List<org.hybridvision.detection.coco.Rle> rles = MaskPaste.pasteToRle(m.create(probs.floats(),
+                        new Shape(s)), m.create(boxes, new Shape(s[0], 4)), h, w, 0.5f);
+                for (int k = 0; k < s[0]; k++) {
+                    assertEquals(org.hybridvision.detection.coco.Rle.fromMask(Arrays.copyOfRange(binary, k * h * w,
+                            (k + 1) * h * w), h, w), rles.get(k), p + "RLE " + k);
+                }
+            }
             for (int k = 0; k < s[0]; k++) {
                 byte[] expected = Arrays.copyOfRange(binary, k * h * w, (k + 1) * h * w);
                 assertTrue(Arrays.equals(expected, masks.get(k).toRowMajorBytes()), p + "mask " + k);
