@@ -66,7 +66,7 @@ public final class RoiFeatureExtractor {
         return featmapStrides.clone();
     }
 
-    /** @return the RoI scale (sqrt of the area, image pixels) below which RoIs go to the finest level, halved */
+    /** @return mmdetection's {@code finest_scale}: RoIs with {@code sqrt(w * h)} below twice this go to level 0 */
     public int finestScale() {
         return finestScale;
     }
