@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import org.hybridvision.layers.InPlaceCopy;
 import org.hybridvision.layers.Module;
 
 import java.util.ArrayList;
@@ -104,10 +105,10 @@ public final class WeightLoader {
         NDArray dst = p.getArray();
         DataType want = dst.getDataType();
         if (src.getDataType() == want && src.getDevice().equals(dst.getDevice())) {
-            dst.set(src.toByteBuffer());
+            InPlaceCopy.copy(dst, src);
         } else {
             try (NDArray converted = src.toType(want, true)) {
-                dst.set(converted.toByteBuffer());
+                InPlaceCopy.copy(dst, converted);
             }
         }
     }

@@ -10,6 +10,7 @@ import org.hybridvision.layers.Module;
 import org.hybridvision.models.ClassificationModel;
 import org.hybridvision.models.LoadedModel;
 import org.hybridvision.models.Models;
+import org.hybridvision.progress.Progress;
 import org.hybridvision.train.AdamW;
 import org.hybridvision.train.DataParallel;
 import org.hybridvision.train.ProcessMemory;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
@@ -55,38 +57,38 @@ final class BenchCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--batch", defaultValue = "1", split = ",", paramLabel = "B",
-            description = "Batch size(s), comma-separated (default ${DEFAULT-VALUE}).")
+            description = "Images per batch, comma-separated to compare several. Default ${DEFAULT-VALUE}.")
     List<Integer> batches;
 
     @Option(names = "--threads", split = ",", paramLabel = "T",
-            description = "Intra-op thread count(s), comma-separated (default: all cores).")
+            description = "libtorch intra-op thread count(s), comma-separated to compare. Default: all cores.")
     List<Integer> threads;
 
     @Option(names = "--iters", defaultValue = "20", paramLabel = "N",
-            description = "Timed iterations (default ${DEFAULT-VALUE}).")
+            description = "Timed iterations (batches) per configuration. Default ${DEFAULT-VALUE}.")
     int iters;
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "W",
-            description = "Untimed iterations first (default ${DEFAULT-VALUE}).")
+            description = "Untimed iterations before the timed ones. Default ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--size", defaultValue = "0", paramLabel = "S",
-            description = "Input side (default: the model's input size).")
+            description = "Input side in pixels, 0 = the model's input size. Default ${DEFAULT-VALUE}.")
     int size;
 
     @Option(names = "--omp-wait-policy", defaultValue = "PASSIVE", split = ",", paramLabel = "P",
-            description = "OMP_WAIT_POLICY of the benchmark JVMs, comma-separated to compare: PASSIVE (default), "
+            description = "OMP_WAIT_POLICY of the benchmark JVMs, comma-separated to compare: PASSIVE, "
                     + "ACTIVE, 'default' (unset: libgomp spins, then sleeps; what train uses), or 'inherit' to keep "
-                    + "this process's environment.")
+                    + "this process's environment. Default ${DEFAULT-VALUE}.")
     List<String> ompWaitPolicies;
 
     @Option(names = "--train", description = "Time training steps (forward, loss, backward, AdamW) instead of "
-            + "evaluation forwards.")
+            + "evaluation forwards. Default: evaluation.")
     boolean train;
 
     @Option(names = "--replicas", defaultValue = "1", split = ",", paramLabel = "N",
             description = "With --train: data-parallel replicas (train.DataParallel), comma-separated to compare; each "
-                    + "runs threads/N libtorch threads on batch/N images (default ${DEFAULT-VALUE}).")
+                    + "runs threads/N libtorch threads on batch/N images. Default ${DEFAULT-VALUE}.")
     List<Integer> replicas;
 
     @Option(names = "--in-process",
@@ -209,7 +211,8 @@ final class BenchCommand implements Callable<Integer> {
             DataParallel dp = train ? new DataParallel(m, replicaCount, t, () -> Models.create(model)) : null;
             java.util.Collection<ai.djl.nn.Parameter> params = net.namedParameters().values();
             double[] ms = new double[iters];
-            try {
+            try (Progress progress = Progress.of(String.format(Locale.ROOT, "bench %s batch %d, %d threads",
+                    train ? "train" : "eval", batch, t), warmup + iters).unit("iter").start()) {
                 for (int i = -warmup; i < iters; i++) {
                     long t0 = System.nanoTime();
                     if (train) {
@@ -226,6 +229,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (i >= 0) {
                         ms[i] = (t1 - t0) / 1e6;
                     }
+                    progress.step();
                 }
             } finally {
                 if (opt != null) {

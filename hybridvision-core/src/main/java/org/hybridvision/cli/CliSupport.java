@@ -1,10 +1,7 @@
 package org.hybridvision.cli;
 
 import ai.djl.engine.Engine;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import org.hybridvision.progress.Progress;
 
 import java.nio.file.Path;
 
@@ -45,17 +42,12 @@ final class CliSupport {
 
     /**
      * @param task name shown
-     * @param total number of steps
-     * @param enabled false to get null (no bar)
-     * @return a progress bar on stderr, or null
+     * @param total number of images
+     * @param enabled false for no progress at all
+     * @return the progress of {@code total} images on stderr (a bar on a terminal, plain lines otherwise)
      */
-    static ProgressBar progress(String task, long total, boolean enabled) {
-        if (!enabled) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUpdateIntervalMillis(500)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" img", 1)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    static Progress progress(String task, long total, boolean enabled) {
+        return Progress.of(task, total).unit("img").enabled(enabled).start();
     }
 
     /** @return the default decode thread count: one per core */

@@ -1,9 +1,9 @@
 package org.hybridvision.cli;
 
-import me.tongfei.progressbar.ProgressBar;
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.detection.coco.synthetic.StampCategory;
 import org.hybridvision.detection.coco.synthetic.StampDataGenerator;
+import org.hybridvision.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -128,19 +128,13 @@ final class DetectMakeDataCommand implements Callable<Integer> {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         StampDataGenerator gen = StampDataGenerator.withDefaultSources(stamps, backgrounds, cacheDir, n, System.err);
         StampDataGenerator.Result r;
-        ProgressBar bar = CliSupport.progress("make-data", train + val, !noProgress);
-        try {
+        try (Progress bar = CliSupport.progress("make-data", train + val, !noProgress)) {
+            // workers finish out of order: never step back
             r = gen.generate(out, s, force, done -> {
-                if (bar != null) {
-                    synchronized (bar) {
-                        bar.stepTo(Math.max(bar.getCurrent(), done));
-                    }
+                synchronized (bar) {
+                    bar.stepTo(Math.max(bar.current(), done));
                 }
             });
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
         }
         System.out.printf(Locale.ROOT, "made %s in %.1f s: %d training images (%d objects), %d validation images "
                 + "(%d objects), %d categories: %s%n", out, r.seconds(), r.images()[0], r.objects()[0],

@@ -3,13 +3,13 @@ package org.hybridvision.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import me.tongfei.progressbar.ProgressBar;
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.eval.Evaluator;
 import org.hybridvision.eval.LabeledFolder;
 import org.hybridvision.inference.BatchPredictor;
 import org.hybridvision.inference.Classifier;
 import org.hybridvision.inference.ImageStream;
+import org.hybridvision.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,10 +37,10 @@ final class EvalCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "Weights (.pth or .safetensors). Without it the weights are random.")
+            description = "Weights (.pth or .safetensors). Default: none, random weights (announced on stderr).")
     Path weights;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "ImageFolder root.")
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "ImageFolder root: one sub-folder of images per class. Required.")
     Path data;
 
     @Option(names = "--class-map", paramLabel = "FILE",
@@ -49,10 +49,11 @@ final class EvalCommand implements Callable<Integer> {
     Path classMap;
 
     @Option(names = "--out", defaultValue = ".", paramLabel = "DIR",
-            description = "Where confusion_matrix.csv/.png (and eval.json) go (default: current folder).")
+            description = "Folder for confusion_matrix.csv/.png and eval.json. Default ${DEFAULT-VALUE} (the "
+                    + "current folder).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "text", description = "Summary: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--format", defaultValue = "text", description = "Summary on stdout: ${COMPLETION-CANDIDATES}. Default ${DEFAULT-VALUE}.")
     Format format;
 
     @Mixin
@@ -72,19 +73,11 @@ final class EvalCommand implements Callable<Integer> {
             int dt = run.decodeThreads < 0 ? CliSupport.defaultDecodeThreads() : run.decodeThreads;
             Evaluator evaluator = new Evaluator(classifier,
                     new BatchPredictor.Options(run.batch, dt, 2 * run.batch, 5));
-            ProgressBar bar = CliSupport.progress("eval", folder.samples().size(),
-                    !run.noProgress && folder.samples().size() > run.batch);
             Evaluator.Result r;
-            try {
-                r = evaluator.evaluate(folder, n -> {
-                    if (bar != null) {
-                        bar.stepBy(n);
-                    }
-                });
-            } finally {
-                if (bar != null) {
-                    bar.close();
-                }
+            // the results are printed once the progress has ended
+            try (Progress progress = CliSupport.progress("eval", folder.samples().size(),
+                    !run.noProgress && folder.samples().size() > run.batch)) {
+                r = evaluator.evaluate(folder, progress::stepBy);
             }
             for (ImageStream.Failure f : r.failures()) {
                 System.err.println("skipped " + f.name() + ": " + f.message());

@@ -26,10 +26,11 @@ final class InfoCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--size", defaultValue = "0", paramLabel = "S",
-            description = "Count MACs at S x S instead of the model's default input size.")
+            description = "Count MACs at S x S pixels instead of the model's input size; 0 = the model's. Default "
+                    + "${DEFAULT-VALUE}.")
     int size;
 
-    @Option(names = "--format", defaultValue = "text", description = "${COMPLETION-CANDIDATES}.")
+    @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES}. Default ${DEFAULT-VALUE}.")
     Format format;
 
     @Override

@@ -2,7 +2,6 @@ package org.hybridvision.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import me.tongfei.progressbar.ProgressBar;
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.data.Npy;
 import org.hybridvision.data.NpyArray;
@@ -12,6 +11,7 @@ import org.hybridvision.inference.Classifier;
 import org.hybridvision.inference.ImageSource;
 import org.hybridvision.inference.ImageStream;
 import org.hybridvision.inference.Prediction;
+import org.hybridvision.progress.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,14 +46,15 @@ final class PredictCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "Weights: official .pth or .safetensors trained here. Without it the weights are random.")
+            description = "Weights: official .pth or .safetensors trained here. Default: none, random weights "
+                    + "(announced on stderr).")
     Path weights;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_FOLDER",
             description = "Image files, folders (searched recursively), or float32 NCHW .npy tensors.")
     List<Path> inputs;
 
-    @Option(names = {"-k", "--top"}, defaultValue = "5", description = "Classes per image (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-k", "--top"}, defaultValue = "5", description = "Classes per image, most probable first. Default ${DEFAULT-VALUE}.")
     int top;
 
     @Option(names = "--format", defaultValue = "table",
@@ -62,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--save-logits", paramLabel = "OUT.npz",
             description = "With one .npy input: write the logits of every head (conv, trans, sum for Conformer; "
-                    + "logits for CMT) as float32 [N, classes] arrays.")
+                    + "logits for CMT) as float32 [N, classes] arrays. Default: none (print the top-k classes).")
     Path saveLogits;
 
     @Mixin
@@ -104,25 +105,20 @@ final class PredictCommand implements Callable<Integer> {
         BatchPredictor predictor = new BatchPredictor(classifier,
                 new BatchPredictor.Options(run.batch, threadsForDecode, 2 * run.batch, top));
         Printer printer = new Printer(System.out, format, files);
-        ProgressBar bar = CliSupport.progress("predict", files.size(), !run.noProgress && files.size() > run.batch);
         BatchPredictor.Summary s;
-        try {
+        // results and notes go above the progress (never on its line): see Progress
+        try (Progress progress = CliSupport.progress("predict", files.size(),
+                !run.noProgress && files.size() > run.batch)) {
             s = predictor.predictFiles(files, p -> {
-                printer.print(p);
-                if (bar != null) {
-                    bar.step();
-                }
+                progress.printAbove(() -> printer.print(p));
+                progress.step();
             }, f -> {
-                printer.failure(f);
-                System.err.println("skipped " + f.name() + ": " + f.message());
-                if (bar != null) {
-                    bar.step();
-                }
+                progress.printAbove(() -> {
+                    printer.failure(f);
+                    System.err.println("skipped " + f.name() + ": " + f.message());
+                });
+                progress.step();
             });
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
         }
         System.out.flush();
         System.err.printf(Locale.ROOT, "%d image(s) classified in %.2f s (%.1f images/s), %d skipped%s%n",

@@ -2,6 +2,7 @@ package org.hybridvision.inference;
 
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.data.ByteImage;
+import org.hybridvision.data.ImageFolderDataset;
 import org.hybridvision.data.Images;
 
 import java.awt.image.BufferedImage;
@@ -52,7 +53,7 @@ public record ImageSource(String name, Supplier<ByteImage> loader, int label) {
     /**
      * Expands command-line style inputs into files: a file is taken as is (its content decides whether it is an
      * image); a folder contributes every regular file below it, recursively, in sorted path order, except hidden
-     * files (names starting with a dot).
+     * files (names starting with a dot) and ImageFolder class lists ({@code classes.txt}).
      *
      * @param inputs files and folders
      * @return the files, in order
@@ -65,6 +66,8 @@ public record ImageSource(String name, Supplier<ByteImage> loader, int label) {
                 try (Stream<Path> s = Files.walk(p)) {
                     s.filter(Files::isRegularFile)
                             .filter(f -> !f.getFileName().toString().startsWith("."))
+                            // an ImageFolder's class list (ImageFolderDataset) is part of the layout, not an image
+                            .filter(f -> !f.getFileName().toString().equals(ImageFolderDataset.CLASSES_FILE))
                             .sorted()
                             .forEach(out::add);
                 } catch (IOException | UncheckedIOException e) {

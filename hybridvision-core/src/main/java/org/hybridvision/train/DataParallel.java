@@ -3,13 +3,13 @@ package org.hybridvision.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import org.hybridvision.HybridVisionException;
 import org.hybridvision.data.Seeds;
+import org.hybridvision.layers.InPlaceCopy;
 import org.hybridvision.layers.Module;
 import org.hybridvision.layers.Scalars;
 import org.hybridvision.models.ClassificationModel;
@@ -275,15 +275,8 @@ public final class DataParallel implements AutoCloseable {
 
     /** In-place copy of the model's weights into a replica (no autograd history: gradient mode is off here). */
     private static void copyWeights(List<Parameter> from, List<Parameter> to) {
-        NDIndex all = new NDIndex(":");
         for (int i = 0; i < from.size(); i++) {
-            NDArray src = from.get(i).getArray();
-            NDArray dst = to.get(i).getArray();
-            if (src.getShape().dimension() == 0) {
-                dst.set(src.toByteBuffer());
-            } else {
-                dst.set(all, src);
-            }
+            InPlaceCopy.copy(to.get(i).getArray(), from.get(i).getArray());
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import org.hybridvision.layers.InPlaceCopy;
 import org.hybridvision.models.LoadedModel;
 
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public final class ModelEma implements AutoCloseable {
         this.source = model.net().stateDictEntries();
         this.target = copy.net().stateDictEntries();
         for (Map.Entry<String, Parameter> e : source.entrySet()) {
-            target.get(e.getKey()).getArray().set(e.getValue().getArray().toByteBuffer());
+            InPlaceCopy.copy(target.get(e.getKey()).getArray(), e.getValue().getArray());
         }
     }
 
@@ -58,7 +59,7 @@ public final class ModelEma implements AutoCloseable {
                     scaled.attach(scratch);
                     dst.muli((float) decay).addi(scaled);
                 } else {
-                    dst.set(src.toByteBuffer());
+                    InPlaceCopy.copy(dst, src);
                 }
             }
         }
