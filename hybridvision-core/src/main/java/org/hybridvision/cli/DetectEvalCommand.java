@@ -45,7 +45,8 @@ final class DetectEvalCommand implements Callable<Integer> {
     @Option(names = "--detections", paramLabel = "RES.json",
             description = "Detections in the COCO results format: [{\"image_id\", \"category_id\", \"bbox\": "
                     + "[x, y, w, h], \"score\", optional \"segmentation\": RLE}, ...] (as mmdetection and "
-                    + "'detect predict' write them). Default: none; without it the command stops with a message (it is required for now).")
+                    + "'detect predict' write them). Default: none; without it the command stops with a message "
+                    + "(it is required for now).")
     Path detections;
 
     @Option(names = "--iou-type", defaultValue = "auto", paramLabel = "TYPE",
