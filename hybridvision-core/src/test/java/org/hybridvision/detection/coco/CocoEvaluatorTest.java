@@ -252,7 +252,8 @@ class CocoEvaluatorTest {
         assertEquals(dets, back.detections());
         assertTrue(back.hasMasks());
 
-        Path unknownImage = write("u.json", "[{\"image_id\": 3, \"category_id\": 1, \"bbox\": [1,1,2,2], \"score\": 1}]");
+        Path unknownImage = write("u.json",
+                "[{\"image_id\": 3, \"category_id\": 1, \"bbox\": [1,1,2,2], \"score\": 1}]");
         CocoFormatException e = assertThrows(CocoFormatException.class, () -> CocoResults.read(unknownImage, gt));
         assertTrue(e.getMessage().contains("(3)") && e.getMessage().contains("another annotation file"),
                 e.getMessage());

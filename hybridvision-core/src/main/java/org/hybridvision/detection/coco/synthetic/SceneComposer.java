@@ -89,8 +89,10 @@ final class SceneComposer {
                 continue;
             }
             for (int t = 0; t < TRIES; t++) {
-                int x0 = uniform(rng, -(int) Math.round(OVERHANG * cut.w), w - (int) Math.round((1 - OVERHANG) * cut.w));
-                int y0 = uniform(rng, -(int) Math.round(OVERHANG * cut.h), h - (int) Math.round((1 - OVERHANG) * cut.h));
+                int x0 = uniform(rng, -(int) Math.round(OVERHANG * cut.w),
+                        w - (int) Math.round((1 - OVERHANG) * cut.w));
+                int y0 = uniform(rng, -(int) Math.round(OVERHANG * cut.h),
+                        h - (int) Math.round((1 - OVERHANG) * cut.h));
                 if (fits(cut, x0, y0, owner, placed)) {
                     int id = placed.size() + 1;
                     int inside = paint(cut, x0, y0, canvas, owner, id, placed);
