@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = {"Conformer and CMT image backbones on the JVM: create, load, predict, evaluate, train.",
             "Without a command: the main job (train a small Conformer on Fashion-MNIST, evaluate, report)."},
         subcommands = {ModelsCommand.class, PredictCommand.class, EvalCommand.class, InfoCommand.class,
-            BenchCommand.class, TrainCommand.class})
+            BenchCommand.class, TrainCommand.class, DetectCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
